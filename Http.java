@@ -1,0 +1,189 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import kong.unirest.core.HttpRequest;
+import kong.unirest.core.HttpResponse;
+import kong.unirest.core.RawResponse;
+import kong.unirest.core.Unirest;
+import kong.unirest.core.UnirestInstance;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/**
+ * Every call this tool makes to the identity provider, with limits a hostile or broken provider
+ * cannot get around: a connect timeout, a deadline for the whole answer (headers and body), a cap
+ * on the answer's size, no redirects followed, and JSON objects only.
+ */
+final class Http implements AutoCloseable {
+
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Discovery documents, token responses and key sets are a few KiB; 1 MiB leaves ample room. */
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
+
+    /** A provider's answer that parsed as a JSON object. */
+    record JsonAnswer(int status, JSONObject body) {
+    }
+
+    private final UnirestInstance unirest = Unirest.spawnInstance();
+    private final Duration readTimeout;
+
+    Http(Duration connectTimeout, Duration readTimeout) {
+        this.readTimeout = readTimeout;
+        unirest.config()
+                .connectTimeout(Math.toIntExact(connectTimeout.toMillis()))
+                .requestTimeout(Math.toIntExact(readTimeout.toMillis()))
+                .followRedirects(false)
+                .setDefaultHeader("Accept", "application/json")
+                .setDefaultHeader("User-Agent", "ocs-pkce-login");
+    }
+
+    JsonAnswer getJson(URI url, String what) throws LoginException {
+        return send(unirest.get(url.toString()), url, what);
+    }
+
+    /** An {@code application/x-www-form-urlencoded} POST, as the token endpoint expects (RFC 6749 §4.1.3). */
+    JsonAnswer postForm(URI url, Map<String, Object> form, String what) throws LoginException {
+        return send(unirest.post(url.toString()).fields(form), url, what);
+    }
+
+    private JsonAnswer send(HttpRequest<?> request, URI url, String what) throws LoginException {
+        CappedBody body = new CappedBody();
+        CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
+        try {
+            call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            body.abort();
+            call.cancel(true);
+            throw noAnswer(what, url);
+        } catch (ExecutionException e) {
+            throw unreachable(what, url, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Interrupted while calling the " + what);
+        }
+        if (body.failure != null) {
+            throw unreachable(what, url, body.failure);
+        }
+        if (body.status >= 300 && body.status < 400) {
+            throw invalid(what, url, "redirected with HTTP " + body.status + " to " + LoginException.printable(body.location)
+                    + "; redirects are not followed: configure the final address instead");
+        }
+        if (body.bytes.length > MAX_ANSWER_BYTES) {
+            throw invalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
+        }
+        String text = new String(body.bytes, StandardCharsets.UTF_8);
+        try {
+            return new JsonAnswer(body.status, new JSONObject(text));
+        } catch (JSONException e) {
+            throw invalid(what, url, "answered HTTP " + body.status + " with " + LoginException.printable(body.contentType)
+                    + " that is not a JSON object (" + LoginException.printable(e.getMessage()) + "), starting '"
+                    + LoginException.printable(text.strip(), 60) + "'");
+        }
+    }
+
+    static LoginException invalid(String what, URI url, String problem) {
+        return new LoginException(LoginException.Exit.PROVIDER_INVALID, "The " + what + " at " + url + " " + problem);
+    }
+
+    private LoginException noAnswer(String what, URI url) {
+        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "The " + what + " at " + url
+                + " gave no complete answer within " + readTimeout.toSeconds() + " s (--read-timeout)");
+    }
+
+    private LoginException unreachable(String what, URI url, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Could not connect to " + url.getHost()
+                        + " for the " + what + " in time (--connect-timeout)", failure);
+            }
+            if (t instanceof HttpTimeoutException) {
+                return noAnswer(what, url);
+            }
+            if (t instanceof ConnectException) {
+                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Could not connect to " + url.getHost()
+                        + ":" + port(url) + " for the " + what + " (connection refused)", failure);
+            }
+            if (t instanceof UnknownHostException) {
+                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Unknown host " + url.getHost()
+                        + " for the " + what + "; check Resource/Authority and your network", failure);
+            }
+            if (t instanceof SSLException) {
+                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "TLS with " + url.getHost() + " failed for the "
+                        + what + ": " + LoginException.printable(t.getMessage()), failure);
+            }
+        }
+        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "The " + what + " at " + url + " failed: "
+                + LoginException.printable(String.valueOf(failure)), failure);
+    }
+
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * Closes the JDK HTTP client where it can be closed (Java 21+): a live client keeps a thread in
+     * native code, for which the JVM waits 300 ms at exit.
+     */
+    @Override
+    public void close() {
+        if (unirest.config().isRunning() && unirest.config().getClient().getClient() instanceof AutoCloseable client) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // nothing left to release
+            }
+        }
+        unirest.close();
+    }
+
+    /**
+     * Reads at most {@link #MAX_ANSWER_BYTES} + 1 bytes of an answer, and never throws: Unirest would
+     * otherwise read the whole rest of the body to report the failure.
+     */
+    private static final class CappedBody {
+        volatile int status;
+        volatile String contentType;
+        volatile String location;
+        volatile byte[] bytes = new byte[0];
+        volatile Throwable failure;
+        private volatile InputStream stream;
+
+        CappedBody read(RawResponse raw) {
+            status = raw.getStatus();
+            contentType = raw.getHeaders().getFirst("Content-Type");
+            location = raw.getHeaders().getFirst("Location");
+            try (InputStream in = raw.getContent()) {
+                stream = in;
+                bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            return this;
+        }
+
+        /** Wakes a read that waits for a body that never comes. */
+        void abort() {
+            InputStream in = stream;
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing is all we wanted
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.json.JSONArray;
+import org.json.JSONObject;
+
+/**
+ * The identity provider, as its discovery document describes it, and the token request made to it.
+ *
+ * @param issuer                the {@code issuer}, equal to the configured Authority
+ * @param issParameterSupported whether it promises {@code iss} in authorization responses (RFC 9207 §3)
+ * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID Connect Discovery 1.0</a>
+ */
+public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
+        Optional<URI> userinfoEndpoint, boolean issParameterSupported) {
+
+    /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4). */
+    public static IdentityProvider discover(URI authority, Http http) throws LoginException {
+        URI url = discoveryUrl(authority);
+        Http.JsonAnswer answer = http.getJson(url, "discovery document");
+        if (answer.status() != 200) {
+            throw Http.invalid("discovery document", url, "answered HTTP " + answer.status()
+                    + (answer.status() == 404 ? "; is Resource/Authority right?" : ""));
+        }
+        JSONObject document = answer.body();
+        String issuer = string(document, "issuer", url);
+        if (!LoginConfig.stripTrailingSlash(issuer).equals(LoginConfig.stripTrailingSlash(authority.toString()))) {
+            throw Http.invalid("discovery document", url, "names the issuer '" + LoginException.printable(issuer)
+                    + "', not the configured Authority " + authority + " (OpenID Connect Discovery §4.3)");
+        }
+        JSONArray methods = document.optJSONArray("code_challenge_methods_supported");
+        if (methods != null && !methods.toList().contains(PkceUtil.CODE_CHALLENGE_METHOD)) {
+            throw Http.invalid("discovery document", url, "lists code_challenge_methods_supported " + methods
+                    + " without S256, the only PKCE method this client uses (RFC 7636 §4.2)");
+        }
+        return new IdentityProvider(issuer,
+                endpoint(document, "authorization_endpoint", url).orElseThrow(() -> missing("authorization_endpoint", url)),
+                endpoint(document, "token_endpoint", url).orElseThrow(() -> missing("token_endpoint", url)),
+                endpoint(document, "jwks_uri", url),
+                endpoint(document, "userinfo_endpoint", url),
+                document.optBoolean("authorization_response_iss_parameter_supported", false));
+    }
+
+    /** Discovery §4.1: a terminating "/" of the issuer is removed before appending the well-known path. */
+    static URI discoveryUrl(URI authority) {
+        return URI.create(LoginConfig.stripTrailingSlash(authority.toString()) + "/.well-known/openid-configuration");
+    }
+
+    /**
+     * Step 5: redeems the authorization code, proving with the {@code code_verifier} that this is the
+     * client that sent the {@code code_challenge} (RFC 6749 §4.1.3, RFC 7636 §4.5).
+     *
+     * @return the token response (RFC 6749 §5.1), which holds at least an {@code access_token}
+     */
+    public JSONObject exchangeCode(Http http, String clientId, String code, String codeVerifier, URI redirectUri)
+            throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("client_id", clientId);
+        form.put("code_verifier", codeVerifier);
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri.toString());
+        Http.JsonAnswer answer = http.postForm(tokenEndpoint, form, "token endpoint");
+        JSONObject body = answer.body();
+        if (answer.status() >= 200 && answer.status() < 300) {
+            if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
+                throw Http.invalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
+            }
+            return body;
+        }
+        if (body.opt("error") instanceof String error) {
+            throw new LoginException.TokenError(answer.status(), error, body.optString("error_description", null));
+        }
+        throw Http.invalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
+                + " without the error object of RFC 6749 §5.2");
+    }
+
+    private static String string(JSONObject document, String name, URI source) throws LoginException {
+        if (document.opt(name) instanceof String value && !value.isBlank()) {
+            return value;
+        }
+        throw missing(name, source);
+    }
+
+    /** An endpoint must be an absolute https URL (or http on loopback), without a fragment (RFC 6749 §3.1). */
+    private static Optional<URI> endpoint(JSONObject document, String name, URI source) throws LoginException {
+        if (!document.has(name)) {
+            return Optional.empty();
+        }
+        String value = string(document, name, source);
+        try {
+            URI uri = new URI(value);
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+                    && LoginConfig.isLoopback(uri.getHost());
+            if ((https || loopbackHttp) && uri.getHost() != null && uri.getRawFragment() == null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw Http.invalid("discovery document", source, "gives " + name + " '" + LoginException.printable(value)
+                + "', which is not an https URL (http is only accepted on loopback)");
+    }
+
+    private static LoginException missing(String name, URI source) {
+        return Http.invalid("discovery document", source, "has no " + name);
+    }
+}

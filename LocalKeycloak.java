@@ -1,0 +1,250 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS com.konghq:unirest-java-core:4.10.1
+//DEPS org.json:json:20260814
+//SOURCES LoginException.java LoginConfig.java Http.java IdentityProvider.java PkceUtil.java
+//FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
+//FILES demo.ini=keycloak/demo.ini
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A real Keycloak on loopback that stands in for OCS: for {@code --demo}, the end-to-end tests and
+ * the benchmark. Its realm (built into the scripts from {@code keycloak/}) has a public client that
+ * requires PKCE S256, a second one that asks for consent, and a demo user.
+ *
+ * <p>Keycloak is fetched once from Maven Central with {@code mvn} into a user cache folder, runs from
+ * there with an in-memory database (so no two runs share an H2 file), and is reused when it already
+ * answers. As a script: {@code ./jbang LocalKeycloak.java start|stop|status}.
+ */
+public final class LocalKeycloak implements AutoCloseable {
+
+    public static final String VERSION = "26.7.3";
+    private static final Duration START_LIMIT = Duration.ofMinutes(4);
+
+    private final URI issuer;
+    private final Process process;
+    private final Consumer<String> progress;
+
+    private LocalKeycloak(URI issuer, Process process, Consumer<String> progress) {
+        this.issuer = issuer;
+        this.process = process;
+        this.progress = progress;
+    }
+
+    /** The built-in {@code keycloak/demo.ini}: the matching [Configuration] and the demo user in [Test]. */
+    public static Map<String, Map<String, String>> demoIni() throws LoginException {
+        return LoginConfig.parseIni("demo.ini (built in)", resourceLines("/demo.ini"));
+    }
+
+    /** The issuer of the demo realm, from demo.ini's Authority: its host, port and realm name say where Keycloak runs. */
+    public static URI demoIssuer() throws LoginException {
+        return URI.create(demoIni().get(LoginConfig.SECTION).get("authority"));
+    }
+
+    /**
+     * Returns a Keycloak that serves the realm of {@code issuer}: the one already running, or one
+     * started now (the distribution fetched first if needed). A lock file keeps two runs from
+     * starting two at once.
+     */
+    public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress) throws LoginException {
+        Path cache = cacheFolder();
+        try {
+            Files.createDirectories(cache);
+            try (FileChannel lockFile = FileChannel.open(cache.resolve("keycloak.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+                if (answers(issuer)) {
+                    progress.accept("Using the Keycloak already running at " + issuer);
+                    return new LocalKeycloak(issuer, null, progress);
+                }
+                Path home = fetchDistribution(cache, progress);
+                return start(home, issuer, progress);
+            }
+        } catch (IOException e) {
+            throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
+        }
+    }
+
+    public URI issuer() {
+        return issuer;
+    }
+
+    /** Whether this run started Keycloak (and so stops it on close). */
+    public boolean startedHere() {
+        return process != null;
+    }
+
+    /** Stops Keycloak if this run started it; one that was already running is left alone. */
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            progress.accept("Stopping the local Keycloak");
+            stop(process.toHandle());
+        }
+    }
+
+    private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress) throws IOException, LoginException {
+        String realm = Path.of(issuer.getPath()).getFileName().toString();
+        Path imports = Files.createDirectories(home.resolve("data").resolve("import"));
+        try (InputStream realmFile = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
+            Files.copy(realmFile, imports.resolve(realm + "-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path log = home.getParent().resolve("keycloak.log");
+        boolean windows = System.getProperty("os.name").startsWith("Windows");
+        String origin = issuer.getScheme() + "://" + issuer.getHost() + ":" + issuer.getPort();
+        Process process = new ProcessBuilder(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(),
+                "start-dev", "--http-host=" + issuer.getHost(), "--http-port=" + issuer.getPort(), "--hostname=" + origin,
+                "--db=dev-mem", "--import-realm", "--health-enabled=false", "--metrics-enabled=false")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        Files.writeString(home.getParent().resolve("keycloak.pid"), Long.toString(process.pid()));
+        LocalKeycloak keycloak = new LocalKeycloak(issuer, process, progress);
+        long started = System.nanoTime();
+        long lastReport = 0;
+        progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log + ")");
+        while (!answers(issuer)) {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            if (!process.isAlive()) {
+                throw failed("Keycloak stopped while starting (exit " + process.exitValue() + "); see its log " + log, null);
+            }
+            if (seconds > START_LIMIT.toSeconds()) {
+                keycloak.close();
+                throw failed("Keycloak did not answer within " + START_LIMIT.toSeconds() + " s; see its log " + log, null);
+            }
+            if (seconds - lastReport >= 10) {
+                lastReport = seconds;
+                progress.accept("  ... still starting (" + seconds + " s; the first start takes about a minute)");
+            }
+            sleep(500);
+        }
+        progress.accept("Keycloak is ready after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
+        return keycloak;
+    }
+
+    /** Unpacks org.keycloak:keycloak-quarkus-dist:VERSION:zip with Maven, once, into the cache folder. */
+    private static Path fetchDistribution(Path cache, Consumer<String> progress) throws IOException, LoginException {
+        Path home = cache.resolve("keycloak-" + VERSION);
+        if (Files.isRegularFile(home.resolve("bin").resolve("kc.sh"))) {
+            return home;
+        }
+        progress.accept("Fetching Keycloak " + VERSION + " (about 170 MB) from Maven Central with mvn; this happens once");
+        Path unpacking = Files.createTempDirectory(cache, "unpacking-");
+        boolean windows = System.getProperty("os.name").startsWith("Windows");
+        Process mvn;
+        try {
+            mvn = new ProcessBuilder(windows ? "mvn.cmd" : "mvn", "-q", "-B", "dependency:unpack",
+                    "-Dartifact=org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip", "-DoutputDirectory=" + unpacking)
+                    .directory(unpacking.toFile()) // Maven leaves a marker folder in its working folder
+                    .redirectErrorStream(true)
+                    .redirectOutput(cache.resolve("mvn.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw failed("Keycloak is not in " + cache + " yet, and Maven (mvn) is needed to fetch it: " + e.getMessage(), e);
+        }
+        try {
+            if (mvn.waitFor() != 0) {
+                throw failed("mvn could not fetch Keycloak " + VERSION + "; see " + cache.resolve("mvn.log"), null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            mvn.destroy();
+            throw failed("Interrupted while fetching Keycloak", e);
+        }
+        Files.move(unpacking.resolve("keycloak-" + VERSION), home, StandardCopyOption.ATOMIC_MOVE);
+        try (var leftovers = Files.walk(unpacking)) {
+            leftovers.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        return home;
+    }
+
+    /** Whether the realm's discovery document answers: Keycloak is up, with our realm imported. */
+    static boolean answers(URI issuer) {
+        try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(5))) {
+            return http.getJson(IdentityProvider.discoveryUrl(issuer), "discovery document").status() == 200;
+        } catch (LoginException e) {
+            return false;
+        }
+    }
+
+    /** $XDG_CACHE_HOME/ocs-pkce-login (~/.cache/ocs-pkce-login), or %LOCALAPPDATA%\ocs-pkce-login on Windows. */
+    static Path cacheFolder() {
+        String base = Optional.ofNullable(System.getenv("XDG_CACHE_HOME"))
+                .or(() -> Optional.ofNullable(System.getenv("LOCALAPPDATA")))
+                .orElse(System.getProperty("user.home") + "/.cache");
+        return Path.of(base, "ocs-pkce-login");
+    }
+
+    private static void stop(ProcessHandle keycloak) {
+        List<ProcessHandle> tree = keycloak.descendants().toList();
+        keycloak.destroy();
+        try {
+            keycloak.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            keycloak.destroyForcibly();
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static List<String> resourceLines(String name) {
+        try (InputStream in = LocalKeycloak.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static LoginException failed(String message, Throwable cause) {
+        return new LoginException(LoginException.Exit.KEYCLOAK_FAILED, message, cause);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends it. */
+    public static void main(String... args) throws Exception {
+        String command = args.length == 0 ? "status" : args[0];
+        URI issuer = demoIssuer();
+        Path pidFile = cacheFolder().resolve("keycloak.pid");
+        switch (command) {
+            case "start" -> {
+                ensureRunning(issuer, System.err::println);
+                System.err.println("Keycloak serves " + issuer + "; stop it with: ./jbang LocalKeycloak.java stop");
+            }
+            case "stop" -> {
+                Optional<ProcessHandle> running = Files.exists(pidFile)
+                        ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())) : Optional.empty();
+                running.ifPresent(LocalKeycloak::stop);
+                Files.deleteIfExists(pidFile);
+                System.err.println(running.isPresent() ? "Keycloak stopped" : "No Keycloak started by these scripts is running");
+            }
+            case "status" -> System.err.println(answers(issuer) ? "Keycloak serves " + issuer : "No Keycloak answers at " + issuer);
+            default -> {
+                System.err.println("usage: LocalKeycloak.java start|stop|status");
+                System.exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import java.util.Optional;
+
+/**
+ * Why a login did not end with a token: one typed failure per way it can go wrong, each with its
+ * own exit code and a one-line message for the user. OAuth failures also carry the {@code error}
+ * and {@code error_description} the identity provider sent (RFC 6749 §4.1.2.1 and §5.2).
+ */
+public class LoginException extends Exception {
+
+    /** The process exit codes, as documented in the README and in {@code --help}. */
+    public enum Exit {
+        OK(0, "an access token was printed"),
+        INTERNAL(1, "unexpected internal error (a bug: run with --verbose and report it)"),
+        USAGE(2, "unknown option or bad argument on the command line"),
+        CONFIG_FILE_MISSING(3, "the config file does not exist"),
+        CONFIG_KEY_MISSING(4, "a required config key is missing or empty"),
+        CONFIG_PLACEHOLDER(5, "a config value is still the placeholder from config.placeholder.ini"),
+        CONFIG_INVALID(6, "a config value is malformed (URL, number, INI syntax)"),
+        PORT_IN_USE(7, "the redirect URI's port is taken by another program"),
+        PROVIDER_UNREACHABLE(8, "the identity provider could not be reached in time"),
+        PROVIDER_INVALID(9, "the identity provider answered with something we must not accept"),
+        AUTHORIZATION_FAILED(10, "the authorization was refused or its response failed validation"),
+        CALLBACK_TIMEOUT(11, "no authorization response reached the redirect URI in time"),
+        TOKEN_REJECTED(12, "the token endpoint refused the code (for example invalid_grant)"),
+        ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
+        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started");
+
+        public final int code;
+        public final String meaning;
+
+        Exit(int code, String meaning) {
+            this.code = code;
+            this.meaning = meaning;
+        }
+    }
+
+    private final Exit exit;
+
+    public LoginException(Exit exit, String message) {
+        this(exit, message, null);
+    }
+
+    public LoginException(Exit exit, String message, Throwable cause) {
+        super(message, cause);
+        this.exit = exit;
+    }
+
+    public Exit exit() {
+        return exit;
+    }
+
+    /**
+     * Text from the network made safe for a terminal line: control characters (a hostile provider's
+     * ANSI escapes or line breaks) become '?', and it is cut at 300 characters.
+     */
+    public static String printable(String text) {
+        return printable(text, 300);
+    }
+
+    public static String printable(String text, int maxLength) {
+        if (text == null) {
+            return "(none)";
+        }
+        String safe = text.codePoints()
+                .map(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return safe.length() <= maxLength ? safe : safe.substring(0, maxLength) + "...";
+    }
+
+    /** An OAuth error response: from the authorization endpoint (RFC 6749 §4.1.2.1) or the token endpoint (§5.2). */
+    public static class OAuthError extends LoginException {
+        private final String error;
+        private final String errorDescription;
+        private final int httpStatus;
+
+        OAuthError(Exit exit, String where, int httpStatus, String error, String errorDescription) {
+            super(exit, where + ": " + printable(error)
+                    + (errorDescription == null || errorDescription.isBlank() ? "" : " (" + printable(errorDescription) + ")"));
+            this.error = error;
+            this.errorDescription = errorDescription;
+            this.httpStatus = httpStatus;
+        }
+
+        /** The OAuth {@code error} code, e.g. {@code access_denied} or {@code invalid_grant}. */
+        public String error() {
+            return error;
+        }
+
+        public Optional<String> errorDescription() {
+            return Optional.ofNullable(errorDescription);
+        }
+
+        /** The HTTP status of the token endpoint's answer; 0 for an authorization response. */
+        public int httpStatus() {
+            return httpStatus;
+        }
+    }
+
+    /** The authorization endpoint redirected back with {@code error=...} (RFC 6749 §4.1.2.1). */
+    public static final class AuthorizationError extends OAuthError {
+        AuthorizationError(String error, String errorDescription) {
+            super(Exit.AUTHORIZATION_FAILED, "The identity provider refused the authorization", 0, error, errorDescription);
+        }
+    }
+
+    /** The token endpoint answered with an error object (RFC 6749 §5.2). */
+    public static final class TokenError extends OAuthError {
+        TokenError(int httpStatus, String error, String errorDescription) {
+            super(Exit.TOKEN_REJECTED, "The token endpoint refused the code (HTTP " + httpStatus + ")",
+                    httpStatus, error, errorDescription);
+        }
+    }
+}

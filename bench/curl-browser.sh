@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# A scripted, non-interactive "browser" for the benchmark (use it as $BROWSER): given the
+# authorization URL, it signs in on the local Keycloak's login form with curl and then follows
+# the redirect to the login's callback, as a person in a browser would.
+# The user comes from KC_USER / KC_PASSWORD (default: the demo user of keycloak/demo.ini).
+set -euo pipefail
+url=$1
+jar=$(mktemp)
+trap 'rm -f "$jar"' EXIT
+page=$(curl -sf -c "$jar" -b "$jar" "$url")
+action=$(printf '%s' "$page" | grep -o 'id="kc-form-login"[^>]*action="[^"]*"' | sed 's/.*action="//; s/"$//; s/&amp;/\&/g')
+callback=$(curl -sf -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
+  --data-urlencode "username=${KC_USER:-demo}" --data-urlencode "password=${KC_PASSWORD:-demo-password}" "$action")
+curl -sf -o /dev/null "$callback"
