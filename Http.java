@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -38,9 +39,11 @@ final class Http implements AutoCloseable {
     }
 
     private final UnirestInstance unirest = Unirest.spawnInstance();
+    private final Duration connectTimeout;
     private final Duration readTimeout;
 
     Http(Duration connectTimeout, Duration readTimeout) {
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         unirest.config()
                 .connectTimeout(Math.toIntExact(connectTimeout.toMillis()))
@@ -63,7 +66,10 @@ final class Http implements AutoCloseable {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
         try {
-            call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            HttpResponse<CappedBody> response = call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (response.getBody() == null) { // Unirest's stand-in for an exchange that failed before any answer
+                throw unreachable(what, url, response.getParsingError().map(Throwable::getCause).orElse(null));
+            }
         } catch (TimeoutException e) {
             body.abort();
             call.cancel(true);
@@ -104,29 +110,35 @@ final class Http implements AutoCloseable {
     }
 
     private LoginException unreachable(String what, URI url, Throwable failure) {
+        String problem;
+        if (causedBy(failure, UnknownHostException.class) || causedBy(failure, UnresolvedAddressException.class)) {
+            problem = "Unknown host " + url.getHost() + " for the " + what + "; check Resource/Authority and the network";
+        } else if (causedBy(failure, HttpConnectTimeoutException.class)) {
+            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " within "
+                    + connectTimeout.toSeconds() + " s (--connect-timeout)";
+        } else if (causedBy(failure, HttpTimeoutException.class)) {
+            return noAnswer(what, url);
+        } else if (causedBy(failure, ConnectException.class)) {
+            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " (connection refused)";
+        } else if (causedBy(failure, SSLException.class)) {
+            Throwable tls = failure;
+            while (!(tls instanceof SSLException)) {
+                tls = tls.getCause();
+            }
+            problem = "TLS with " + url.getHost() + " failed for the " + what + ": " + LoginException.printable(tls.getMessage());
+        } else {
+            problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived";
+        }
+        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, problem, failure);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
-                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Could not connect to " + url.getHost()
-                        + " for the " + what + " in time (--connect-timeout)", failure);
-            }
-            if (t instanceof HttpTimeoutException) {
-                return noAnswer(what, url);
-            }
-            if (t instanceof ConnectException) {
-                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Could not connect to " + url.getHost()
-                        + ":" + port(url) + " for the " + what + " (connection refused)", failure);
-            }
-            if (t instanceof UnknownHostException) {
-                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Unknown host " + url.getHost()
-                        + " for the " + what + "; check Resource/Authority and your network", failure);
-            }
-            if (t instanceof SSLException) {
-                return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "TLS with " + url.getHost() + " failed for the "
-                        + what + ": " + LoginException.printable(t.getMessage()), failure);
+            if (type.isInstance(t)) {
+                return true;
             }
         }
-        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "The " + what + " at " + url + " failed: "
-                + LoginException.printable(String.valueOf(failure)), failure);
+        return false;
     }
 
     private static int port(URI url) {

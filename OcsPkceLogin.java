@@ -212,6 +212,10 @@ public final class OcsPkceLogin implements Callable<Integer> {
             exitCodes.put((exit.code < 10 ? "  " : " ") + exit.code, exit.meaning);
         }
         commandLine.getCommandSpec().usageMessage().exitCodeList(exitCodes);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see --help)");
+            return LoginException.Exit.USAGE.code;
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             LoginException.Exit exit = e instanceof LoginException failure ? failure.exit() : LoginException.Exit.INTERNAL;

@@ -1,0 +1,63 @@
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the command line in this JVM, exactly as main does but with stdout and stderr captured. */
+final class Cli {
+
+    /** One run: exit code, what went to stdout and to stderr, and how long it took. */
+    record Run(int exitCode, String out, String err, long millis) {
+        /** The lines of stderr that report an error. */
+        List<String> errorLines() {
+            return err.lines().filter(line -> line.startsWith("error: ")).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Cli() {
+    }
+
+    static Run run(Browser browser, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        long started = System.nanoTime();
+        int exitCode = OcsPkceLogin.commandLine(new OcsPkceLogin(browser))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Run(exitCode, out.toString(), err.toString(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A redirect URI on a port that is free now. */
+    static String freeRedirectUri() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return "http://localhost:" + probe.getLocalPort() + "/callback.html";
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A browser that plays a well-behaved provider's front channel: it sends the redirect URI a
+     * response with the request's state, plus {@code parameters} (e.g. a code).
+     */
+    static Browser answeringWith(Map<String, String> parameters) {
+        return url -> {
+            Map<String, String> request = AuthorizationRequestTest.query(url);
+            URI redirectUri = URI.create(request.get("redirect_uri"));
+            List<String> pairs = new ArrayList<>();
+            parameters.forEach((name, value) -> pairs.add(name + "=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)));
+            pairs.add("state=" + request.get("state"));
+            RawHttp.get(redirectUri.getPort(), redirectUri.getPath() + "?" + String.join("&", pairs));
+        };
+    }
+}

@@ -1,0 +1,214 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A broken or hostile identity provider never makes the login hang or accept its answer: each case
+ * ends with one error line and its exit code, within the configured time limits.
+ */
+class FaultyProviderTest {
+
+    private static final int READ_TIMEOUT = 2;
+
+    private ScriptedProvider provider;
+
+    @BeforeEach
+    void startProvider() throws Exception {
+        provider = new ScriptedProvider();
+    }
+
+    @AfterEach
+    void stopProvider() throws Exception {
+        provider.close();
+    }
+
+    /** The command line against the scripted provider, with a front channel that returns a code. */
+    private Cli.Run login(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--authority", provider.issuer().toString(), "--client-id", "cli",
+                "--redirect-uri", Cli.freeRedirectUri(), "--read-timeout", String.valueOf(READ_TIMEOUT),
+                "--connect-timeout", "2", "--timeout", "10"));
+        args.addAll(List.of(extra));
+        return Cli.run(Cli.answeringWith(Map.of("code", "the-code")), args.toArray(String[]::new));
+    }
+
+    /** One error line with the expected exit code, no stack trace, nothing on stdout, and in time. */
+    private static Cli.Run assertFailsWith(LoginException.Exit exit, String messagePart, Cli.Run run) {
+        assertEquals(exit.code, run.exitCode(), run.toString());
+        assertEquals(1, run.errorLines().size(), run.toString());
+        assertTrue(run.errorLines().get(0).contains(messagePart), run.toString());
+        assertFalse(run.err().contains("\tat "), "no stack trace without --verbose: " + run);
+        assertEquals("", run.out(), run.toString());
+        assertTrue(run.millis() < (READ_TIMEOUT + 3) * 1000L, "took " + run.millis() + " ms");
+        return run;
+    }
+
+    private void discoveryAnswers(ScriptedProvider.Answer answer) {
+        provider.answer("/.well-known/openid-configuration", answer);
+    }
+
+    @Test
+    void discoveryAnswering500IsRefused() {
+        discoveryAnswers(ScriptedProvider.raw(500, "text/plain", "boom"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "answered HTTP 500", login());
+    }
+
+    @Test
+    void discoveryAnsweringHtmlIsRefused() {
+        discoveryAnswers(ScriptedProvider.raw(200, "text/html", "<!DOCTYPE html><html><body>Sign in</body></html>"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "not a JSON object", login());
+    }
+
+    @Test
+    void discoveryWithTruncatedJsonIsRefused() {
+        discoveryAnswers(ScriptedProvider.json(200, "{\"issuer\": \"" + provider.issuer() + "\", \"authorization_end"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "not a JSON object", login());
+    }
+
+    @Test
+    void discoveryCutOffMidBodyIsRefused() {
+        discoveryAnswers(ScriptedProvider.truncated("{\"issuer\": \"", 5000));
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "discovery document", login());
+    }
+
+    @Test
+    void discoveryOfManyMegabytesIsCutAtTheCap() {
+        discoveryAnswers(ScriptedProvider.flood(64));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "more than 1024 KiB", login());
+    }
+
+    @Test
+    void discoveryRedirectToAnotherHostIsNotFollowed() {
+        discoveryAnswers(ScriptedProvider.redirect("https://elsewhere.example/.well-known/openid-configuration"));
+        Cli.Run run = assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "redirected with HTTP 302 to https://elsewhere.example", login());
+        assertEquals(1, provider.requests.size(), "nothing but the first request was made");
+    }
+
+    @Test
+    void discoveryThatNeverAnswersTimesOut() {
+        discoveryAnswers(provider.silence());
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "no complete answer within 2 s", login());
+    }
+
+    @Test
+    void discoveryThatStopsMidBodyTimesOut() {
+        discoveryAnswers(provider.headersThenSilence());
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "no complete answer within 2 s", login());
+    }
+
+    @Test
+    void providerThatIsNotListeningIsReportedAsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = probe.getLocalPort();
+        }
+        Cli.Run run = Cli.run(Browser.NONE, "--authority", "http://127.0.0.1:" + closedPort + "/realms/x", "--client-id", "c");
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "connection refused", run);
+    }
+
+    @Test
+    void discoveryNamingAnotherIssuerIsRefused() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("issuer", "https://evil.example").toString()));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "names the issuer 'https://evil.example'", login());
+    }
+
+    @Test
+    void discoveryWithoutTokenEndpointIsRefused() {
+        JSONObject document = provider.discovery();
+        document.remove("token_endpoint");
+        discoveryAnswers(ScriptedProvider.json(200, document.toString()));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "has no token_endpoint", login());
+    }
+
+    @Test
+    void discoveryWithoutS256IsRefused() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("code_challenge_methods_supported", List.of("plain")).toString()));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "without S256", login());
+    }
+
+    @Test
+    void plainHttpEndpointOnAnotherHostIsRefused() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("token_endpoint", "http://tokens.example/token").toString()));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "token_endpoint 'http://tokens.example/token'", login());
+    }
+
+    @Test
+    void controlCharactersFromTheProviderNeverReachTheTerminal() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("issuer", "x\u001b[2J\u001b]0;pwned\u0007\r\nfake line").toString()));
+        Cli.Run run = assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "names the issuer 'x?[2J?]0;pwned???fake line'", login());
+        assertFalse(run.err().contains("\u001b"), run.toString());
+    }
+
+    @Test
+    void authorizationResponseFromAnotherIssuerEndsTheLogin() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("authorization_response_iss_parameter_supported", true).toString()));
+        Cli.Run run = Cli.run(Cli.answeringWith(Map.of("code", "c", "iss", "https://evil.example")), "--authority",
+                provider.issuer().toString(), "--client-id", "cli", "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "10");
+        assertFailsWith(LoginException.Exit.AUTHORIZATION_FAILED, "comes from the issuer 'https://evil.example'", run);
+        assertTrue(provider.requests.stream().noneMatch(request -> request.path().equals("/token")), "the code was not redeemed");
+    }
+
+    @Test
+    void tokenEndpointAnswering500WithHtmlIsRefused() {
+        provider.answer("/token", ScriptedProvider.raw(500, "text/html", "<html>Internal error</html>"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "token endpoint", login());
+    }
+
+    @Test
+    void tokenErrorBecomesATypedErrorWithStatusErrorAndDescription() {
+        provider.answer("/token", ScriptedProvider.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}"));
+        Cli.Run run = assertFailsWith(LoginException.Exit.TOKEN_REJECTED, "invalid_grant (Code not valid)", login());
+        assertTrue(run.errorLines().get(0).contains("HTTP 400"), run.toString());
+        assertTrue(provider.requests.stream().anyMatch(request -> request.path().equals("/token")
+                && request.body().contains("grant_type=authorization_code") && request.body().contains("code=the-code")
+                && request.body().contains("code_verifier=") && request.body().contains("client_id=cli")
+                && request.body().contains("redirect_uri=")), provider.requests.toString());
+    }
+
+    @Test
+    void tokenErrorIsTypedForCallers() throws Exception {
+        provider.answer("/token", ScriptedProvider.json(401, "{\"error\":\"invalid_client\"}"));
+        try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
+            IdentityProvider discovered = IdentityProvider.discover(provider.issuer(), http);
+            LoginException.TokenError e = assertThrows(LoginException.TokenError.class, () -> discovered.exchangeCode(http, "c",
+                    "code", PkceUtil.newCodeVerifier(), java.net.URI.create("http://localhost:5004/callback.html")));
+            assertEquals(401, e.httpStatus());
+            assertEquals("invalid_client", e.error());
+            assertTrue(e.errorDescription().isEmpty());
+        }
+    }
+
+    @Test
+    void tokenEndpointThatNeverAnswersTimesOut() {
+        provider.answer("/token", provider.silence());
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "no complete answer within 2 s", login());
+    }
+
+    @Test
+    void tokenResponseOfManyMegabytesIsCutAtTheCap() {
+        provider.answer("/token", ScriptedProvider.flood(32));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "more than 1024 KiB", login());
+    }
+
+    @Test
+    void tokenResponseWithoutAccessTokenIsRefused() {
+        provider.answer("/token", ScriptedProvider.json(200, "{\"token_type\":\"Bearer\"}"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "without an access_token", login());
+    }
+
+    @Test
+    void tokenEndpointRedirectIsNotFollowed() {
+        provider.answer("/token", ScriptedProvider.redirect("https://elsewhere.example/token"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "redirects are not followed", login());
+    }
+}

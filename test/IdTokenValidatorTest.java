@@ -1,0 +1,188 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** OpenID Connect Core §3.1.3.7, with keys made here: every rule the ID token must pass, and what breaks it. */
+class IdTokenValidatorTest {
+
+    static final String ISSUER = "https://idp.example/realms/r";
+    static final String CLIENT = "ocs-pkce-login";
+    static final String NONCE = PkceUtil.newNonce();
+
+    static RSAKey rsa;
+    static RSAKey otherRsa;
+    static ECKey ec;
+
+    @BeforeAll
+    static void makeKeys() throws Exception {
+        rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+        otherRsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate(); // same kid, other key
+        ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+    }
+
+    private final AtomicInteger fetches = new AtomicInteger();
+
+    private IdTokenValidator validator(JWKSet... answers) {
+        return new IdTokenValidator(ISSUER, CLIENT, () -> answers[Math.min(fetches.getAndIncrement(), answers.length - 1)]);
+    }
+
+    private IdTokenValidator validator() {
+        return validator(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
+    }
+
+    static JWTClaimsSet.Builder claims() {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER).subject("user-1").audience(CLIENT)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("nonce", NONCE);
+    }
+
+    static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    static String rs256(UnaryOperator<JWTClaimsSet.Builder> change) throws Exception {
+        return rs256(rsa, change.apply(claims()).build());
+    }
+
+    private LoginException rejected(String idToken) {
+        LoginException e = assertThrows(LoginException.class, () -> validator().validate(idToken, NONCE));
+        assertEquals(LoginException.Exit.ID_TOKEN_INVALID, e.exit(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void validRs256TokenGivesItsClaims() throws Exception {
+        JWTClaimsSet claims = validator().validate(rs256(c -> c), NONCE);
+        assertEquals("user-1", claims.getSubject());
+        assertEquals(NONCE, claims.getClaim("nonce"));
+    }
+
+    @Test
+    void validEs256TokenIsAccepted() throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(), claims().build());
+        jwt.sign(new ECDSASigner(ec));
+        assertEquals("user-1", validator().validate(jwt.serialize(), NONCE).getSubject());
+    }
+
+    @Test
+    void badSignatureIsRejected() throws Exception {
+        String[] parts = rs256(c -> c).split("\\.");
+        String forged = parts[0] + "." + Base64URL.encode(claims().subject("admin").build().toString()) + "." + parts[2];
+        assertTrue(rejected(forged).getMessage().contains("Invalid signature"));
+        assertTrue(rejected(rs256(otherRsa, claims().build())).getMessage().contains("Invalid signature"));
+    }
+
+    @Test
+    void algNoneIsRejected() {
+        String unsigned = new PlainJWT(claims().build()).serialize();
+        assertTrue(rejected(unsigned).getMessage().toLowerCase().contains("unsecured"), rejected(unsigned).getMessage());
+    }
+
+    @Test
+    void hmacSignedTokenIsRejected() throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims().build());
+        jwt.sign(new MACSigner(new byte[32]));
+        rejected(jwt.serialize());
+    }
+
+    @Test
+    void unknownKidIsRejectedAfterFetchingTheKeysOnceMore() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("unknown-kid").generate();
+        LoginException e = rejected(rs256(stranger, claims().build()));
+        assertTrue(e.getMessage().contains("unknown-kid"), e.getMessage());
+    }
+
+    @Test
+    void keysAreFetchedAgainWhenARotatedKidAppears() throws Exception {
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+        IdTokenValidator validator = validator(new JWKSet(rsa.toPublicJWK()), new JWKSet(List.of(rsa.toPublicJWK(), rotated.toPublicJWK())));
+        assertEquals("user-1", validator.validate(rs256(rotated, claims().build()), NONCE).getSubject());
+        assertEquals(2, fetches.get(), "fetched once, then once more for the new kid");
+    }
+
+    @Test
+    void keysAreFetchedAtMostTwice() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("unknown-kid").generate();
+        IdTokenValidator validator = validator();
+        assertThrows(LoginException.class, () -> validator.validate(rs256(stranger, claims().build()), NONCE));
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    void wrongIssuerIsRejected() throws Exception {
+        assertTrue(rejected(rs256(c -> c.issuer("https://evil.example"))).getMessage().contains("iss"));
+    }
+
+    @Test
+    void wrongAudienceIsRejected() throws Exception {
+        assertTrue(rejected(rs256(c -> c.audience("another-client"))).getMessage().contains("aud"));
+    }
+
+    @Test
+    void severalAudiencesNeedOurAzp() throws Exception {
+        rejected(rs256(c -> c.audience(List.of(CLIENT, "another"))));
+        rejected(rs256(c -> c.audience(List.of(CLIENT, "another")).claim("azp", "another")));
+        assertEquals("user-1", validator().validate(rs256(c -> c.audience(List.of(CLIENT, "another")).claim("azp", CLIENT)), NONCE).getSubject());
+    }
+
+    @Test
+    void expiredTokenIsRejectedBeyondTheClockSkew() throws Exception {
+        Instant past = Instant.now().minus(IdTokenValidator.MAX_CLOCK_SKEW).minusSeconds(30);
+        assertTrue(rejected(rs256(c -> c.issueTime(Date.from(past.minusSeconds(300))).expirationTime(Date.from(past))))
+                .getMessage().contains("Expired"));
+        Instant withinSkew = Instant.now().minusSeconds(10);
+        validator().validate(rs256(c -> c.expirationTime(Date.from(withinSkew))), NONCE);
+    }
+
+    @Test
+    void tokenIssuedInTheFutureIsRejected() throws Exception {
+        Instant later = Instant.now().plus(IdTokenValidator.MAX_CLOCK_SKEW).plus(Duration.ofMinutes(5));
+        assertTrue(rejected(rs256(c -> c.issueTime(Date.from(later)).expirationTime(Date.from(later.plusSeconds(300)))))
+                .getMessage().contains("iat"));
+    }
+
+    @Test
+    void wrongOrMissingNonceIsRejected() throws Exception {
+        assertTrue(rejected(rs256(c -> c.claim("nonce", "replayed"))).getMessage().contains("nonce"));
+        assertTrue(rejected(rs256(c -> c.claim("nonce", null))).getMessage().contains("no nonce"));
+    }
+
+    @Test
+    void missingSubjectOrExpiryIsRejected() throws Exception {
+        rejected(rs256(c -> c.subject(null)));
+        rejected(rs256(c -> c.expirationTime(null)));
+    }
+
+    @Test
+    void garbageIsRejected() {
+        rejected("not.a.jwt");
+        rejected("");
+    }
+}

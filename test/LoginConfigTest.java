@@ -1,0 +1,189 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoginConfigTest {
+
+    @TempDir
+    Path folder;
+
+    private Path ini(String text) throws IOException {
+        return Files.writeString(folder.resolve("config.ini"), text, StandardCharsets.UTF_8);
+    }
+
+    private static LoginException failure(LoginException.Exit exit, Path file, Map<String, String> overrides) {
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, false, overrides));
+        assertEquals(exit, e.exit(), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e;
+    }
+
+    @Test
+    void ocsConfigDerivesTheIssuerFromResource() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                [Configuration]
+                Resource = https://uswe.datahub.connect.aveva.com/
+                TenantId = t-1
+                ClientId = c-1
+                """), false, Map.of());
+        assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
+        assertEquals("c-1", config.clientId());
+        assertEquals(Optional.of("t-1"), config.tenantId());
+        assertEquals("openid ocsapi", config.scope());
+        assertEquals(URI.create("http://localhost:5004/callback.html"), config.redirectUri());
+    }
+
+    @Test
+    void authorityScopeAndRedirectUriCanBeSet() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                # a Keycloak realm
+                [Configuration]
+                authority: https://kc.example/realms/r
+                CLIENTID = c
+                Scope = openid
+                RedirectUri = http://127.0.0.1:8765/cb
+                """), false, Map.of());
+        assertEquals(URI.create("https://kc.example/realms/r"), config.authority());
+        assertEquals("c", config.clientId());
+        assertEquals("openid", config.scope());
+        assertEquals(URI.create("http://127.0.0.1:8765/cb"), config.redirectUri());
+        assertEquals(Optional.empty(), config.tenantId());
+    }
+
+    @Test
+    void commandLineValuesOverrideTheFile() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                [Configuration]
+                Resource = https://a.example
+                ClientId = from-file
+                """), false, Map.of("ClientId", "from-command-line", "Authority", "https://b.example/issuer"));
+        assertEquals("from-command-line", config.clientId());
+        assertEquals(URI.create("https://b.example/issuer"), config.authority());
+    }
+
+    @Test
+    void aMissingDefaultFileIsFineWhenTheCommandLineHasEverything() throws Exception {
+        LoginConfig config = LoginConfig.load(folder.resolve("config.ini"), true,
+                Map.of("Authority", "https://kc.example/realms/r", "ClientId", "c"));
+        assertEquals("c", config.clientId());
+    }
+
+    @Test
+    void missingFileIsReportedWithItsName() {
+        Path missing = folder.resolve("nowhere.ini");
+        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, Map.of());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("config.placeholder.ini"), e.getMessage());
+    }
+
+    @Test
+    void missingDefaultFileIsReportedWhenTheCommandLineIsIncomplete() {
+        LoginException e = assertThrows(LoginException.class,
+                () -> LoginConfig.load(folder.resolve("config.ini"), true, Map.of("ClientId", "c")));
+        assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
+    }
+
+    @Test
+    void missingKeyIsReportedWithFileAndKey() throws Exception {
+        Path file = ini("[Configuration]\nResource = https://a.example\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, Map.of());
+        assertTrue(e.getMessage().contains(file + ": [Configuration] ClientId is missing"), e.getMessage());
+    }
+
+    @Test
+    void missingResourceAndAuthorityIsReported() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), Map.of());
+        assertTrue(e.getMessage().contains("[Configuration] Resource is missing"), e.getMessage());
+    }
+
+    @Test
+    void placeholderValueIsReportedWithFileAndKey() throws IOException {
+        Path file = folder.resolve("config.ini");
+        Files.copy(Path.of("config.placeholder.ini"), file);
+        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, Map.of());
+        assertTrue(e.getMessage().contains(file + ": [Configuration] "), e.getMessage());
+        assertTrue(e.getMessage().contains("PLACEHOLDER_REPLACE_WITH_"), e.getMessage());
+    }
+
+    @Test
+    void malformedUrlIsReportedWithFileAndKey() throws Exception {
+        Path file = ini("[Configuration]\nResource = htp:/no host\nClientId = c\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, Map.of());
+        assertTrue(e.getMessage().contains(file + ": [Configuration] Resource is not a valid URL"), e.getMessage());
+    }
+
+    @Test
+    void urlWithoutHostOrWithFragmentIsRejected() throws Exception {
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), Map.of());
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), Map.of());
+    }
+
+    @Test
+    void plainHttpIsRefusedForAHostThatIsNotLoopback() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), Map.of());
+        assertTrue(e.getMessage().contains("[Configuration] Authority uses plain http"), e.getMessage());
+        assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), false, Map.of()).authority());
+    }
+
+    @Test
+    void redirectUriMustBeHttpOnLoopback() throws Exception {
+        for (String bad : new String[] {"https://localhost:5004/cb", "http://example.com:5004/cb", "http://localhost:0/cb",
+                "http://localhost:5004", "http://localhost:5004/cb#x"}) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), Map.of());
+            assertTrue(e.getMessage().contains("[Configuration] RedirectUri must be an http URL on a loopback host"), e.getMessage());
+        }
+        assertEquals(URI.create("http://[::1]:5004/cb"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://[::1]:5004/cb\n"),
+                false, Map.of()).redirectUri());
+    }
+
+    @Test
+    void errorsInCommandLineValuesNameTheOption() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nResource = https://a.example\nClientId = c\n"), Map.of("RedirectUri", "ftp://x/y"));
+        assertTrue(e.getMessage().startsWith("--redirect-uri must be"), e.getMessage());
+    }
+
+    @Test
+    void iniSyntaxErrorsNameTheLine() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), Map.of());
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), Map.of());
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), Map.of());
+        assertTrue(e.getMessage().contains("line 3: key 'clientid' appears twice"), e.getMessage());
+    }
+
+    @Test
+    void notUtf8IsReported() throws Exception {
+        Path file = Files.write(folder.resolve("config.ini"), new byte[] {'[', 'C', ']', '\n', (byte) 0xC3, (byte) 0x28});
+        failure(LoginException.Exit.CONFIG_INVALID, file, Map.of());
+    }
+
+    @Test
+    void byteOrderMarkCommentsAndColonsAreUnderstood() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
+                false, Map.of());
+        assertEquals("c=d", config.clientId());
+    }
+
+    @Test
+    void testSectionHoldsTheTestUser() throws Exception {
+        Map<String, Map<String, String>> ini = LoginConfig.readIni(ini("[Test]\nUsername = u\nPassword = p:w=d\n"));
+        assertEquals("u", ini.get("Test").get("username"));
+        assertEquals("p:w=d", ini.get("Test").get("password"));
+    }
+}

@@ -1,0 +1,174 @@
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A controllable stand-in for a broken or hostile identity provider, on loopback: each path answers
+ * as the test scripts it (a status and body, a flood, a truncated body, a redirect, or silence).
+ * Only for failure tests; the end-to-end tests use a real Keycloak.
+ */
+final class ScriptedProvider implements AutoCloseable {
+
+    /** What one request gets. */
+    @FunctionalInterface
+    interface Answer {
+        void write(OutputStream out) throws IOException, InterruptedException;
+    }
+
+    /** A request as received: method, path, and body (the token request's form). */
+    record Request(String method, String path, String body) {
+    }
+
+    private final ServerSocket listener;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final List<Socket> connections = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    ScriptedProvider() throws IOException {
+        listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        Thread acceptor = new Thread(this::accept, "scripted-provider");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        answer("/.well-known/openid-configuration", json(200, discovery().toString()));
+    }
+
+    /** The issuer, which is also the Authority to configure. */
+    URI issuer() {
+        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+    }
+
+    /** A valid discovery document for this provider, to change in tests. */
+    org.json.JSONObject discovery() {
+        return new org.json.JSONObject()
+                .put("issuer", issuer().toString())
+                .put("authorization_endpoint", issuer() + "/authorize")
+                .put("token_endpoint", issuer() + "/token")
+                .put("jwks_uri", issuer() + "/jwks")
+                .put("code_challenge_methods_supported", List.of("S256"));
+    }
+
+    ScriptedProvider answer(String path, Answer answer) {
+        answers.put(path, answer);
+        return this;
+    }
+
+    static Answer json(int status, String body) {
+        return raw(status, "application/json", body);
+    }
+
+    static Answer raw(int status, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return out -> {
+            out.write(head(status, "Content-Type: " + contentType + "\r\nContent-Length: " + bytes.length));
+            out.write(bytes);
+        };
+    }
+
+    /** Promises {@code promised} bytes, sends the start of the body, and closes. */
+    static Answer truncated(String start, int promised) {
+        return out -> {
+            out.write(head(200, "Content-Type: application/json\r\nContent-Length: " + promised));
+            out.write(start.getBytes(StandardCharsets.UTF_8));
+        };
+    }
+
+    /** A body of {@code megabytes} MiB of JSON-looking text, streamed. */
+    static Answer flood(int megabytes) {
+        return out -> {
+            out.write(head(200, "Content-Type: application/json\r\nContent-Length: " + (megabytes << 20)));
+            byte[] chunk = "{\"a\":1}".repeat(1 << 14).substring(0, 1 << 16).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < megabytes << 4; i++) {
+                out.write(chunk);
+            }
+        };
+    }
+
+    static Answer redirect(String location) {
+        return out -> out.write(head(302, "Location: " + location + "\r\nContent-Length: 0"));
+    }
+
+    /** Accepts the request and never answers (until this provider is closed). */
+    Answer silence() {
+        return out -> closed.await();
+    }
+
+    /** Sends the headers and the first bytes of a JSON answer, then nothing more. */
+    Answer headersThenSilence() {
+        return out -> {
+            out.write(head(200, "Content-Type: application/json\r\nContent-Length: 100"));
+            out.write("{\"issuer\":".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            closed.await();
+        };
+    }
+
+    private static byte[] head(int status, String headers) {
+        return ("HTTP/1.1 " + status + " Scripted\r\n" + headers + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket socket = listener.accept();
+                connections.add(socket);
+                Thread handler = new Thread(() -> serve(socket), "scripted-provider-connection");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            String[] requestLine = head.split(" ", 3);
+            int length = 0;
+            for (String line : head.split("\r\n")) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            String path = URI.create(requestLine[1]).getPath();
+            requests.add(new Request(requestLine[0], path, body));
+            OutputStream out = socket.getOutputStream();
+            answers.getOrDefault(path, raw(404, "text/plain", "not scripted")).write(out);
+            out.flush();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // the client went away, or the test ended
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        for (int b; matched < 4 && (b = in.read()) != -1; ) {
+            head.write(b);
+            matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed.countDown();
+        listener.close();
+        for (Socket socket : connections) {
+            socket.close();
+        }
+    }
+}

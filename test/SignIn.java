@@ -1,0 +1,60 @@
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * What a person does on the provider's sign-in pages, for Selenium. Each step waits a bounded time
+ * for its element and otherwise fails with a message saying which page was not as expected.
+ */
+interface SignIn {
+
+    void signIn(WebDriver driver, String username, String password);
+
+    /** Keycloak's login form. */
+    SignIn KEYCLOAK = (driver, username, password) -> {
+        type(driver, "Keycloak login", By.id("username"), username, Duration.ofSeconds(10));
+        type(driver, "Keycloak login", By.id("password"), password, Duration.ofSeconds(2));
+        click(driver, "Keycloak login", By.id("kc-login"), Duration.ofSeconds(2));
+    };
+
+    /**
+     * OCS, as the seed's Selenium test signed in: "Personal Account", then the Microsoft account's
+     * username, then its password, then (when asked) "stay signed in".
+     */
+    SignIn OCS = (driver, username, password) -> {
+        String page = "OCS sign-in";
+        click(driver, page, By.xpath("//a[@title='Personal Account']"), Duration.ofSeconds(10));
+        type(driver, page, By.id("i0116"), username, Duration.ofSeconds(10));
+        click(driver, page, By.id("idSIButton9"), Duration.ofSeconds(5));
+        type(driver, page, By.id("i0118"), password, Duration.ofSeconds(10));
+        click(driver, page, By.id("idSIButton9"), Duration.ofSeconds(5));
+        try {
+            click(driver, page, By.id("idSIButton9"), Duration.ofSeconds(3)); // "Stay signed in?" when it is asked
+        } catch (IllegalStateException notAsked) {
+            // the redirect already happened
+        }
+    };
+
+    static void type(WebDriver driver, String page, By field, String text, Duration wait) {
+        WebElement element = await(driver, page, field, wait);
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    static void click(WebDriver driver, String page, By button, Duration wait) {
+        await(driver, page, button, wait).click();
+    }
+
+    private static WebElement await(WebDriver driver, String page, By element, Duration wait) {
+        try {
+            return new WebDriverWait(driver, wait).until(ExpectedConditions.elementToBeClickable(element));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(page + ": no " + element + " within " + wait.toSeconds() + " s on "
+                    + driver.getCurrentUrl() + " (title '" + driver.getTitle() + "'); is this the expected sign-in page?");
+        }
+    }
+}

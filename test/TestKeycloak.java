@@ -1,0 +1,79 @@
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one local Keycloak of a test run: started in the background when the run begins (so that the
+ * unit tests run while it boots), and stopped at the end if this run started it.
+ */
+final class TestKeycloak {
+
+    private static CompletableFuture<LocalKeycloak> keycloak;
+
+    private TestKeycloak() {
+    }
+
+    static synchronized void startInBackground() {
+        if (keycloak == null) {
+            keycloak = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return LocalKeycloak.ensureRunning(LocalKeycloak.demoIssuer(), line -> System.out.println("[keycloak] " + line));
+                } catch (LoginException e) {
+                    throw new CompletionException(e);
+                }
+            });
+        }
+    }
+
+    /** The running Keycloak; waits for it to finish starting. */
+    static LocalKeycloak get() {
+        startInBackground();
+        try {
+            return keycloak.get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("The local Keycloak could not be started: " + e.getMessage(), e);
+        }
+    }
+
+    static synchronized void stop() {
+        if (keycloak != null && keycloak.isDone() && !keycloak.isCompletedExceptionally()) {
+            keycloak.join().close();
+        }
+    }
+
+    /** keycloak/demo.ini's [Configuration], with command-line style overrides (e.g. another ClientId). */
+    static LoginConfig config(Map<String, String> overrides) {
+        get();
+        try {
+            return LoginConfig.fromSection("demo.ini", LocalKeycloak.demoIni().get(LoginConfig.SECTION), overrides);
+        } catch (LoginException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static LoginConfig config() {
+        return config(Map.of());
+    }
+
+    static String username() {
+        return demoUser().get("username");
+    }
+
+    static String password() {
+        return demoUser().get("password");
+    }
+
+    static URI issuer() {
+        return get().issuer();
+    }
+
+    private static Map<String, String> demoUser() {
+        try {
+            return LocalKeycloak.demoIni().get("Test");
+        } catch (LoginException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
