@@ -74,9 +74,24 @@ public class LoginException extends Exception {
         private final String errorDescription;
         private final int httpStatus;
 
+        /** What RFC 6749 §4.1.2.1 and §5.2 say the codes mean, for providers that send no description. */
+        private static final java.util.Map<String, String> MEANINGS = java.util.Map.ofEntries(
+                java.util.Map.entry("access_denied", "the resource owner or authorization server denied the request"),
+                java.util.Map.entry("invalid_request", "the request is missing a parameter or is otherwise malformed"),
+                java.util.Map.entry("unauthorized_client", "the client is not authorized to use this grant type"),
+                java.util.Map.entry("unsupported_response_type", "the server does not support response_type=code"),
+                java.util.Map.entry("invalid_scope", "a requested scope is invalid or unknown"),
+                java.util.Map.entry("server_error", "the authorization server met an unexpected condition"),
+                java.util.Map.entry("temporarily_unavailable", "the authorization server is overloaded or under maintenance"),
+                java.util.Map.entry("invalid_client", "client authentication failed (is the client registered as public?)"),
+                java.util.Map.entry("invalid_grant", "the code is invalid, expired, used, issued to another client, or "
+                        + "does not match the redirect URI or the code_verifier"),
+                java.util.Map.entry("unsupported_grant_type", "the server does not support authorization_code"));
+
         OAuthError(Exit exit, String where, int httpStatus, String error, String errorDescription) {
-            super(exit, where + ": " + printable(error)
-                    + (errorDescription == null || errorDescription.isBlank() ? "" : " (" + printable(errorDescription) + ")"));
+            super(exit, where + ": " + printable(error) + " (" + (errorDescription != null && !errorDescription.isBlank()
+                    ? printable(errorDescription)
+                    : "no description given; per RFC 6749: " + MEANINGS.getOrDefault(error, "an error code it does not define")) + ")");
             this.error = error;
             this.errorDescription = errorDescription;
             this.httpStatus = httpStatus;
