@@ -273,9 +273,12 @@ public final class CallbackServer implements AutoCloseable {
         if (verdict.status() == 405) {
             headers.set("Allow", "GET");
         }
-        exchange.sendResponseHeaders(verdict.status(), page.length);
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(verdict.status(), head ? -1 : page.length);
         try (OutputStream body = exchange.getResponseBody()) {
-            body.write(page);
+            if (!head) {
+                body.write(page);
+            }
         }
     }
 

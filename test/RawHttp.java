@@ -42,6 +42,7 @@ final class RawHttp {
             try {
                 socket.getOutputStream().write(request);
                 socket.getOutputStream().flush();
+                socket.shutdownOutput(); // nothing more will come: the server need not wait for the rest of a broken request
             } catch (IOException closedWhileSending) {
                 // the server may close before reading everything; what it answered (if anything) still counts
             }

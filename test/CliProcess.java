@@ -1,0 +1,177 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The command line as its own process, started the way a user starts it:
+ * {@code ./jbang OcsPkceLogin.java ARGS} from the repository folder.
+ */
+final class CliProcess implements AutoCloseable {
+
+    private final Process process;
+    private final StringBuilder out = new StringBuilder();
+    private final List<String> errLines = new ArrayList<>();
+
+    private CliProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), line -> {
+            synchronized (out) {
+                out.append(line).append('\n');
+            }
+        });
+        pump(process.getErrorStream(), line -> {
+            synchronized (errLines) {
+                errLines.add(line);
+                errLines.notifyAll();
+            }
+        });
+    }
+
+    static CliProcess start(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString(), "OcsPkceLogin.java"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().remove("BROWSER");
+        builder.environment().putAll(environment);
+        return new CliProcess(builder.start());
+    }
+
+    static CliProcess start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** Waits for a line on stderr that matches, and returns it. */
+    String awaitErrLine(Predicate<String> matching, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (errLines) {
+            while (true) {
+                for (String line : errLines) {
+                    if (matching.test(line)) {
+                        return line;
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || (!process.isAlive() && errLines.stream().noneMatch(matching))) {
+                    throw new AssertionError("no such line on stderr within " + limit.toSeconds() + " s; stderr so far:\n" + err());
+                }
+                errLines.wait(Math.min(left, 200));
+            }
+        }
+    }
+
+    /** The authorization URL the login printed in step 3. */
+    String awaitAuthorizationUrl() throws InterruptedException {
+        return awaitErrLine(line -> line.startsWith("http") && line.contains("code_challenge="), Duration.ofSeconds(120));
+    }
+
+    int waitFor(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the login did not end within " + limit.toSeconds() + " s; stderr:\n" + err());
+        }
+        // let the pumps drain what the process wrote last
+        Thread.sleep(100);
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String out() {
+        synchronized (out) {
+            return out.toString();
+        }
+    }
+
+    String err() {
+        synchronized (errLines) {
+            return String.join("\n", errLines) + "\n";
+        }
+    }
+
+    /** The process's peak resident memory (VmHWM), in KiB. */
+    long peakRssKiB() throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                .findFirst().orElseThrow();
+    }
+
+    /** Every TCP address the process listens on, read from /proc: its socket inodes matched to listening sockets. */
+    List<InetSocketAddress> listeningAddresses() throws IOException {
+        Path proc = Path.of("/proc", String.valueOf(process.pid()));
+        Set<String> inodes = new HashSet<>();
+        try (var fds = Files.list(proc.resolve("fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went away while listing
+                }
+            }
+        }
+        List<InetSocketAddress> listening = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> rows = Files.readAllLines(proc.resolve("net").resolve(table));
+            for (String row : rows.subList(1, rows.size())) {
+                String[] columns = row.trim().split("\\s+");
+                if (columns[3].equals("0A") && inodes.contains(columns[9])) { // 0A: LISTEN
+                    listening.add(address(columns[1]));
+                }
+            }
+        }
+        return listening;
+    }
+
+    /** /proc/net/tcp's "0100007F:1394": the address's 32-bit words in host (little-endian) order, then the port. */
+    private static InetSocketAddress address(String hexAddressAndPort) throws IOException {
+        String[] parts = hexAddressAndPort.split(":");
+        byte[] raw = new BigInteger("1" + parts[0], 16).toByteArray();
+        byte[] words = java.util.Arrays.copyOfRange(raw, raw.length - parts[0].length() / 2, raw.length);
+        byte[] address = new byte[words.length];
+        for (int word = 0; word < words.length; word += 4) {
+            for (int i = 0; i < 4; i++) {
+                address[word + i] = words[word + 3 - i];
+            }
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(address), Integer.parseInt(parts[1], 16));
+    }
+
+    private static void pump(InputStream stream, java.util.function.Consumer<String> lines) {
+        Thread pump = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lines.accept(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        }, "cli-process-pump");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,124 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users run it, {@code ./jbang OcsPkceLogin.java ...}, watched from outside its process. */
+class CommandLineProcessTest {
+
+    /** One real login in its own process, with Chromium opening the URL it prints (as a user on a headless machine would). */
+    private record Login(String authorizationUrl, String code, String token, String stderr, List<InetSocketAddress> listening) {
+    }
+
+    private Login loginInAProcess(String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--config", "keycloak/demo.ini", "--no-browser", "--timeout", "60"));
+        args.addAll(List.of(extra));
+        TestKeycloak.get();
+        try (CliProcess cli = CliProcess.start(args.toArray(String[]::new)); Chromium chromium = Chromium.start()) {
+            String url = cli.awaitAuthorizationUrl();
+            List<InetSocketAddress> listening = cli.listeningAddresses();
+            chromium.driver.get(url);
+            SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
+            String code = AuthorizationRequestTest.query(java.net.URI.create(chromium.driver.getCurrentUrl())).get("code");
+            assertEquals(0, cli.waitFor(Duration.ofSeconds(30)), cli.err());
+            String token = cli.out().strip();
+            assertEquals(token + "\n", cli.out(), "stdout is the token alone");
+            return new Login(url, code, token, cli.err(), listening);
+        }
+    }
+
+    @Test
+    void whileWaitingTheProcessListensOnLoopbackOnly() throws Exception {
+        Login login = loginInAProcess();
+        assertFalse(login.listening().isEmpty(), "the redirect URI's server was found listening");
+        assertTrue(login.listening().stream().allMatch(address -> address.getAddress().isLoopbackAddress()),
+                "listening on " + login.listening());
+        assertTrue(login.listening().stream().allMatch(address -> address.getPort() == 5004), "listening on " + login.listening());
+    }
+
+    @Test
+    void noSecretReachesStderr() throws Exception {
+        assertNoSecretIn(loginInAProcess());
+    }
+
+    @Test
+    void verboseMasksEverySecret() throws Exception {
+        Login login = loginInAProcess("--verbose");
+        assertTrue(login.stderr().contains("code (" + login.code().length() + " characters, hidden)"), login.stderr());
+        assertTrue(login.stderr().contains("ID token valid: sub "), login.stderr());
+        assertNoSecretIn(login);
+    }
+
+    /** Neither the token, the code, the password nor the code_verifier (found by its S256 challenge) is on stderr. */
+    private static void assertNoSecretIn(Login login) {
+        String stderr = login.stderr();
+        assertTrue(login.code() != null && login.code().length() > 10, "the code was seen in the browser: " + login.code());
+        assertFalse(stderr.contains(login.token()), "the access token is on stderr");
+        assertFalse(stderr.contains(login.token().substring(login.token().length() - 40)), "part of the access token is on stderr");
+        assertFalse(stderr.contains(login.code()), "the code is on stderr");
+        assertFalse(stderr.contains(TestKeycloak.password()), "the password is on stderr");
+        String challenge = AuthorizationRequestTest.query(java.net.URI.create(login.authorizationUrl())).get("code_challenge");
+        Matcher runs = Pattern.compile("[A-Za-z0-9._~-]{43,}").matcher(stderr);
+        while (runs.find()) {
+            for (int start = 0; start + 43 <= runs.group().length(); start++) {
+                for (int end = start + 43; end <= Math.min(runs.group().length(), start + 128); end++) {
+                    assertFalse(PkceUtil.codeChallenge(runs.group().substring(start, end)).equals(challenge),
+                            "the code_verifier is on stderr");
+                }
+            }
+        }
+    }
+
+    @Test
+    void helpListsTheOptionsAndEveryExitCode() throws Exception {
+        try (CliProcess cli = CliProcess.start("--help")) {
+            assertEquals(0, cli.waitFor(Duration.ofSeconds(120)), cli.err());
+            assertTrue(cli.out().contains("Usage: ocs-login"), cli.out());
+            for (LoginException.Exit exit : LoginException.Exit.values()) {
+                assertTrue(cli.out().contains(exit.code + "   " + exit.meaning), "exit code " + exit.code + " is documented");
+            }
+        }
+    }
+
+    @Test
+    void configErrorsAreOneLineWithTheirExitCode(@TempDir Path folder) throws Exception {
+        Path placeholder = Files.copy(Path.of("config.placeholder.ini"), folder.resolve("config.ini"));
+        try (CliProcess cli = CliProcess.start("--config", placeholder.toString())) {
+            assertEquals(LoginException.Exit.CONFIG_PLACEHOLDER.code, cli.waitFor(Duration.ofSeconds(120)), cli.err());
+            List<String> ours = cli.err().lines().filter(line -> !line.startsWith("[jbang]")).toList();
+            assertEquals(1, ours.size(), cli.err());
+            assertTrue(ours.get(0).startsWith("error: " + placeholder + ": [Configuration] "), cli.err());
+            assertEquals("", cli.out());
+        }
+    }
+
+    /** The README's catalog: after `jbang catalog add`, the alias runs from any folder. */
+    @Test
+    void catalogAliasRunsFromAnotherFolder(@TempDir Path jbangHome, @TempDir Path elsewhere) throws Exception {
+        Map<String, String> environment = Map.of("JBANG_DIR", jbangHome.toString());
+        String launcher = Path.of("jbang").toAbsolutePath().toString();
+        assertEquals(0, run(environment, Path.of("."), launcher, "catalog", "add", "-g", "--name", "catalog",
+                Path.of("jbang-catalog.json").toAbsolutePath().toString()));
+        Path out = elsewhere.resolve("out.txt");
+        assertEquals(0, run(environment, elsewhere, "bash", "-c", "'" + launcher + "' ocs-login@catalog --help > out.txt"));
+        assertTrue(Files.readString(out).contains("Usage: ocs-login"), Files.readString(out));
+    }
+
+    private static int run(Map<String, String> environment, Path folder, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).inheritIO()
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        return builder.start().waitFor();
+    }
+}
