@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//CDS
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.konghq:unirest-java-core:4.10.1

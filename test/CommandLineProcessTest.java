@@ -80,6 +80,25 @@ class CommandLineProcessTest {
         }
     }
 
+    /** $BROWSER gets the URL (as its argument, or in place of %s) and is not waited for. */
+    @Test
+    void browserFromTheEnvironmentGetsTheUrlAndIsNotWaitedFor(@TempDir Path folder) throws Exception {
+        Path browser = Files.writeString(folder.resolve("browser.sh"), "#!/bin/sh\necho \"$2\" > \"$1\"\nsleep 30\n");
+        browser.toFile().setExecutable(true);
+        Path opened = folder.resolve("opened.txt");
+        TestKeycloak.get();
+        try (CliProcess cli = CliProcess.start(Map.of("BROWSER", browser + " " + opened + " %s"), "--config", "keycloak/demo.ini",
+                "--timeout", "60"); Chromium chromium = Chromium.start()) {
+            String printed = cli.awaitAuthorizationUrl();
+            cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(10));
+            assertTrue(Threads.await(() -> Files.exists(opened), Duration.ofSeconds(10)), "the browser command ran");
+            assertEquals(printed, Files.readString(opened).strip(), "it got the URL that was printed");
+            chromium.driver.get(printed);
+            SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
+            assertEquals(0, cli.waitFor(Duration.ofSeconds(30)), "the login ended while the browser command still runs: " + cli.err());
+        }
+    }
+
     @Test
     void helpListsTheOptionsAndEveryExitCode() throws Exception {
         try (CliProcess cli = CliProcess.start("--help")) {
