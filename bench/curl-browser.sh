@@ -3,6 +3,7 @@
 # authorization URL, it signs in on the local Keycloak's login form with curl and then follows
 # the redirect to the login's callback, as a person in a browser would.
 # The user comes from KC_USER / KC_PASSWORD (default: the demo user of keycloak/demo.ini).
+# With FOLLOW_CALLBACK=0 it prints the callback URL instead of requesting it (for the floor).
 set -euo pipefail
 url=$1
 jar=$(mktemp)
@@ -11,4 +12,8 @@ page=$(curl -sf -c "$jar" -b "$jar" "$url")
 action=$(printf '%s' "$page" | grep -o 'id="kc-form-login"[^>]*action="[^"]*"' | sed 's/.*action="//; s/"$//; s/&amp;/\&/g')
 callback=$(curl -sf -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
   --data-urlencode "username=${KC_USER:-demo}" --data-urlencode "password=${KC_PASSWORD:-demo-password}" "$action")
-curl -sf -o /dev/null "$callback"
+if [ "${FOLLOW_CALLBACK:-1}" = 1 ]; then
+  curl -sf -o /dev/null "$callback"
+else
+  printf '%s\n' "$callback"
+fi
