@@ -29,8 +29,6 @@ import org.json.JSONObject;
  */
 final class Http implements AutoCloseable {
 
-    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** Discovery documents, token responses and key sets are a few KiB; 1 MiB leaves ample room. */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
 

@@ -14,7 +14,7 @@ import org.json.JSONObject;
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID Connect Discovery 1.0</a>
  */
 public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
-        Optional<URI> userinfoEndpoint, boolean issParameterSupported) {
+        boolean issParameterSupported) {
 
     /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4). */
     public static IdentityProvider discover(URI authority, Http http) throws LoginException {
@@ -39,7 +39,6 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
                 endpoint(document, "authorization_endpoint", url).orElseThrow(() -> missing("authorization_endpoint", url)),
                 endpoint(document, "token_endpoint", url).orElseThrow(() -> missing("token_endpoint", url)),
                 endpoint(document, "jwks_uri", url),
-                endpoint(document, "userinfo_endpoint", url),
                 document.optBoolean("authorization_response_iss_parameter_supported", false));
     }
 

@@ -85,11 +85,6 @@ public final class LocalKeycloak implements AutoCloseable {
         return issuer;
     }
 
-    /** Whether this run started Keycloak (and so stops it on close). */
-    public boolean startedHere() {
-        return process != null;
-    }
-
     /** Stops Keycloak if this run started it; one that was already running is left alone. */
     @Override
     public void close() {

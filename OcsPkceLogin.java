@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //CDS
-//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -Xlog:disable -Xlog:all=warning:stderr
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -Xlog:disable -Xlog:all=warning,cds*=off:stderr
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
@@ -88,7 +88,6 @@ public final class OcsPkceLogin implements Callable<Integer> {
 
     /** The time limits of one login. */
     record Limits(Duration callbackTimeout, Duration connectTimeout, Duration readTimeout) {
-        static final Limits DEFAULT = new Limits(Duration.ofSeconds(300), Http.DEFAULT_CONNECT_TIMEOUT, Http.DEFAULT_READ_TIMEOUT);
     }
 
     private final Browser browser;
@@ -160,24 +159,25 @@ public final class OcsPkceLogin implements Callable<Integer> {
         Limits limits = new Limits(seconds(timeoutSeconds, "--timeout"), seconds(connectTimeoutSeconds, "--connect-timeout"),
                 seconds(readTimeoutSeconds, "--read-timeout"));
         Browser chosen = browser != null ? browser : noBrowser ? Browser.NONE : Browser.system();
-        JSONObject tokens;
-        if (demo) {
-            Map<String, Map<String, String>> demoIni = LocalKeycloak.demoIni();
-            LoginConfig demoConfig = LoginConfig.fromSection("demo.ini (built in)", demoIni.get(LoginConfig.SECTION), overrides());
-            try (LocalKeycloak keycloak = LocalKeycloak.ensureRunning(demoConfig.authority(), log::info)) {
-                Map<String, String> user = demoIni.get("Test");
-                log.info("Demo: a local Keycloak stands in for OCS. Sign in as '" + user.get("username")
-                        + "' with the password '" + user.get("password") + "'.");
-                tokens = login(demoConfig, chosen, limits, log);
-            }
-        } else {
-            tokens = login(LoginConfig.load(config != null ? config : Path.of("config.ini"), config == null, overrides()),
-                    chosen, limits, log);
-        }
+        JSONObject tokens = demo
+                ? demoLogin(chosen, limits, log)
+                : login(LoginConfig.load(config != null ? config : Path.of("config.ini"), config == null, overrides()), chosen, limits, log);
         PrintWriter out = spec.commandLine().getOut();
         out.println(output == Output.json ? tokens.toString(2) : tokens.getString("access_token"));
         out.flush();
         return LoginException.Exit.OK.code;
+    }
+
+    /** --demo: the same login against the local Keycloak, started for it (and stopped after it) unless it already runs. */
+    private JSONObject demoLogin(Browser browser, Limits limits, Log log) throws LoginException {
+        Map<String, Map<String, String>> demoIni = LocalKeycloak.demoIni();
+        LoginConfig demoConfig = LoginConfig.fromSection("demo.ini (built in)", demoIni.get(LoginConfig.SECTION), overrides());
+        try (LocalKeycloak keycloak = LocalKeycloak.ensureRunning(demoConfig.authority(), log::info)) {
+            Map<String, String> user = demoIni.get("Test");
+            log.info("Demo: a local Keycloak stands in for OCS. Sign in as '" + user.get("username")
+                    + "' with the password '" + user.get("password") + "'.");
+            return login(demoConfig, browser, limits, log);
+        }
     }
 
     /** Command-line values, keyed like config.ini, so that they override it. */
