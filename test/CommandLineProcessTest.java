@@ -30,6 +30,7 @@ class CommandLineProcessTest {
             List<InetSocketAddress> listening = cli.listeningAddresses();
             chromium.driver.get(url);
             SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
+            SignIn.awaitCallbackPage(chromium.driver, "http://localhost:5004/callback.html");
             String code = AuthorizationRequestTest.query(java.net.URI.create(chromium.driver.getCurrentUrl())).get("code");
             assertEquals(0, cli.waitFor(Duration.ofSeconds(30)), cli.err());
             String token = cli.out().strip();

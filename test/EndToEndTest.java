@@ -76,7 +76,8 @@ class EndToEndTest {
         String token = run.out().strip();
         assertEquals(run.out(), token + System.lineSeparator(), "stdout is the token alone");
         assertTrue(token.split("\\.").length == 3, "a JWT access token: " + run);
-        assertTrue(chromium.driver.getPageSource().contains("Login complete"), chromium.driver.getPageSource());
+        String page = SignIn.awaitCallbackPage(chromium.driver, config.redirectUri().toString());
+        assertTrue(page.contains("Login complete"), page);
         for (int step = 1; step <= 6; step++) {
             assertTrue(run.err().contains("Step " + step + ": "), "step " + step + " is reported: " + run.err());
         }
@@ -158,7 +159,7 @@ class EndToEndTest {
         assertTrue(run.errorLines().get(0).contains("refused the authorization: access_denied (no description given; "
                 + "per RFC 6749: the resource owner or authorization server denied the request)"), run.toString());
         assertEquals("", run.out());
-        String page = chromium.driver.getPageSource();
+        String page = SignIn.awaitCallbackPage(chromium.driver, "http://localhost:5004/callback.html");
         assertTrue(page.contains("Login failed") && page.contains("access_denied"), page);
     }
 

@@ -39,6 +39,18 @@ interface SignIn {
         }
     };
 
+    /** Waits until the browser shows our redirect URI's page (the click that leads there may return first). */
+    static String awaitCallbackPage(WebDriver driver, String redirectUri) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().startsWith(redirectUri)
+                    && d.getPageSource().contains("</h1>"));
+            return driver.getPageSource();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the browser did not reach " + redirectUri + " within 10 s; it shows "
+                    + driver.getCurrentUrl());
+        }
+    }
+
     static void type(WebDriver driver, String page, By field, String text, Duration wait) {
         WebElement element = await(driver, page, field, wait);
         element.clear();
