@@ -45,6 +45,8 @@ public final class CallbackServer implements AutoCloseable {
         setDefault("sun.net.httpserver.clockTick", "1000");
     }
 
+    private static final int MAX_THREADS = 256;
+
     /** This login's {@code state}, and the issuer that must appear as {@code iss} when sent or promised. */
     public record Expected(String state, String issuer, boolean issuerRequired) {
     }
@@ -62,9 +64,9 @@ public final class CallbackServer implements AutoCloseable {
         this.path = redirectUri.getRawPath();
         this.expected = expected;
         AtomicInteger threads = new AtomicInteger();
-        // A thread per request being read: slow senders hold one for at most maxReqTime, and never
-        // hold up the browser's request, which gets its own.
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        // A thread per request being read, so that slow senders (each held at most maxReqTime) never
+        // hold up the browser's request, which gets its own; past 256 at once, connections are refused.
+        this.workers = new ThreadPoolExecutor(0, MAX_THREADS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 task -> {
                     Thread thread = new Thread(null, task, "callback-server-" + threads.incrementAndGet(), 256 * 1024);
                     thread.setDaemon(true);

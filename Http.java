@@ -9,6 +9,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -109,34 +110,34 @@ final class Http implements AutoCloseable {
 
     private LoginException unreachable(String what, URI url, Throwable failure) {
         String problem;
-        if (causedBy(failure, UnknownHostException.class) || causedBy(failure, UnresolvedAddressException.class)) {
+        if (cause(failure, UnknownHostException.class).isPresent() || cause(failure, UnresolvedAddressException.class).isPresent()) {
             problem = "Unknown host " + url.getHost() + " for the " + what + "; check Resource/Authority and the network";
-        } else if (causedBy(failure, HttpConnectTimeoutException.class)) {
+        } else if (cause(failure, HttpConnectTimeoutException.class).isPresent()) {
             problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " within "
                     + connectTimeout.toSeconds() + " s (--connect-timeout)";
-        } else if (causedBy(failure, HttpTimeoutException.class)) {
+        } else if (cause(failure, HttpTimeoutException.class).isPresent()) {
             return noAnswer(what, url);
-        } else if (causedBy(failure, ConnectException.class)) {
-            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " (connection refused)";
-        } else if (causedBy(failure, SSLException.class)) {
-            Throwable tls = failure;
-            while (!(tls instanceof SSLException)) {
-                tls = tls.getCause();
-            }
-            problem = "TLS with " + url.getHost() + " failed for the " + what + ": " + LoginException.printable(tls.getMessage());
+        } else if (cause(failure, ConnectException.class).isPresent()) {
+            String reason = cause(failure, ConnectException.class).get().getMessage();
+            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " ("
+                    + LoginException.printable(reason == null ? "connection refused" : reason.toLowerCase(java.util.Locale.ROOT)) + ")";
+        } else if (cause(failure, SSLException.class).isPresent()) {
+            problem = "TLS with " + url.getHost() + " failed for the " + what + ": "
+                    + LoginException.printable(cause(failure, SSLException.class).get().getMessage());
         } else {
             problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived";
         }
         return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, problem, failure);
     }
 
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    /** The first exception of {@code type} in the chain of causes. */
+    private static <T extends Throwable> Optional<T> cause(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return Optional.of(type.cast(t));
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private static int port(URI url) {
