@@ -67,6 +67,11 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
             if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
                 throw Http.invalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
             }
+            // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
+            if (!"Bearer".equalsIgnoreCase(body.optString("token_type"))) {
+                throw Http.invalid("token endpoint", tokenEndpoint, "issued a token of type '"
+                        + LoginException.printable(body.optString("token_type"), 40) + "', not a Bearer token (RFC 6750)");
+            }
             return body;
         }
         if (body.opt("error") instanceof String error) {

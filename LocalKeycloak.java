@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A real Keycloak on loopback that stands in for OCS: for {@code --demo}, the end-to-end tests and
@@ -59,9 +60,9 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /**
-     * Returns a Keycloak that serves the realm of {@code issuer}: the one already running, or one
-     * started now (the distribution fetched first if needed). A lock file keeps two runs from
-     * starting two at once.
+     * Returns a Keycloak that serves the realm of {@code issuer}: the one already running (or still
+     * starting, from an earlier run), or one started now, the distribution fetched first if needed.
+     * A lock file keeps two runs from starting two at once.
      */
     public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress) throws LoginException {
         Path cache = cacheFolder();
@@ -69,12 +70,16 @@ public final class LocalKeycloak implements AutoCloseable {
             Files.createDirectories(cache);
             try (FileChannel lockFile = FileChannel.open(cache.resolve("keycloak.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+                Path home = cache.resolve("keycloak-" + VERSION);
+                if (!answers(issuer) && processes(home).findAny().isPresent()) {
+                    progress.accept("A Keycloak started earlier is still starting; waiting for it");
+                    awaitAnswer(issuer, null, home, progress);
+                }
                 if (answers(issuer)) {
                     progress.accept("Using the Keycloak already running at " + issuer);
                     return new LocalKeycloak(issuer, null, progress);
                 }
-                Path home = fetchDistribution(cache, progress);
-                return start(home, issuer, progress);
+                return start(fetchDistribution(home, progress), issuer, progress);
             }
         } catch (IOException e) {
             throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
@@ -90,7 +95,7 @@ public final class LocalKeycloak implements AutoCloseable {
     public void close() {
         if (process != null && process.isAlive()) {
             progress.accept("Stopping the local Keycloak");
-            stop(process.toHandle());
+            stop(Stream.concat(Stream.of(process.toHandle()), process.descendants()));
         }
     }
 
@@ -100,29 +105,37 @@ public final class LocalKeycloak implements AutoCloseable {
         try (InputStream realmFile = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
             Files.copy(realmFile, imports.resolve(realm + "-realm.json"), StandardCopyOption.REPLACE_EXISTING);
         }
-        Path log = home.getParent().resolve("keycloak.log");
         boolean windows = System.getProperty("os.name").startsWith("Windows");
         String origin = issuer.getScheme() + "://" + issuer.getHost() + ":" + issuer.getPort();
+        progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log(home) + ")");
         Process process = new ProcessBuilder(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(),
                 "start-dev", "--http-host=" + issuer.getHost(), "--http-port=" + issuer.getPort(), "--hostname=" + origin,
                 "--db=dev-mem", "--import-realm", "--health-enabled=false", "--metrics-enabled=false")
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(log(home).toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .start();
-        Files.writeString(home.getParent().resolve("keycloak.pid"), Long.toString(process.pid()));
         LocalKeycloak keycloak = new LocalKeycloak(issuer, process, progress);
+        try {
+            awaitAnswer(issuer, process, home, progress);
+        } catch (LoginException e) {
+            keycloak.close();
+            throw e;
+        }
+        return keycloak;
+    }
+
+    /** Waits, showing progress, until the realm answers; fails when Keycloak stops or takes too long. */
+    private static void awaitAnswer(URI issuer, Process process, Path home, Consumer<String> progress) throws LoginException {
         long started = System.nanoTime();
         long lastReport = 0;
-        progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log + ")");
         while (!answers(issuer)) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-            if (!process.isAlive()) {
-                throw failed("Keycloak stopped while starting (exit " + process.exitValue() + "); see its log " + log, null);
+            if (process != null ? !process.isAlive() : processes(home).findAny().isEmpty()) {
+                throw failed("Keycloak stopped while starting; see its log " + log(home), null);
             }
             if (seconds > START_LIMIT.toSeconds()) {
-                keycloak.close();
-                throw failed("Keycloak did not answer within " + START_LIMIT.toSeconds() + " s; see its log " + log, null);
+                throw failed("Keycloak did not answer within " + START_LIMIT.toSeconds() + " s; see its log " + log(home), null);
             }
             if (seconds - lastReport >= 10) {
                 lastReport = seconds;
@@ -131,12 +144,22 @@ public final class LocalKeycloak implements AutoCloseable {
             sleep(500);
         }
         progress.accept("Keycloak is ready after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
-        return keycloak;
     }
 
-    /** Unpacks org.keycloak:keycloak-quarkus-dist:VERSION:zip with Maven, once, into the cache folder. */
-    private static Path fetchDistribution(Path cache, Consumer<String> progress) throws IOException, LoginException {
-        Path home = cache.resolve("keycloak-" + VERSION);
+    private static Path log(Path home) {
+        return home.getParent().resolve("keycloak.log");
+    }
+
+    /** The processes of the Keycloak in {@code home} (kc.sh and its JVM), whoever started them. */
+    static Stream<ProcessHandle> processes(Path home) {
+        String marker = home.toString();
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().map(line -> line.contains(marker)).orElse(false));
+    }
+
+    /** Unpacks org.keycloak:keycloak-quarkus-dist:VERSION:zip with Maven, once, into {@code home}. */
+    private static Path fetchDistribution(Path home, Consumer<String> progress) throws IOException, LoginException {
+        Path cache = home.getParent();
         if (Files.isRegularFile(home.resolve("bin").resolve("kc.sh"))) {
             return home;
         }
@@ -187,15 +210,17 @@ public final class LocalKeycloak implements AutoCloseable {
         return Path.of(base, "ocs-pkce-login");
     }
 
-    private static void stop(ProcessHandle keycloak) {
-        List<ProcessHandle> tree = keycloak.descendants().toList();
-        keycloak.destroy();
-        try {
-            keycloak.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            keycloak.destroyForcibly();
+    /** Asks the processes to stop (Keycloak shuts down cleanly on SIGTERM), and kills what is left after 30 s. */
+    private static void stop(Stream<ProcessHandle> keycloak) {
+        List<ProcessHandle> processes = keycloak.toList();
+        processes.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
         }
-        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static List<String> resourceLines(String name) {
@@ -222,18 +247,15 @@ public final class LocalKeycloak implements AutoCloseable {
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "status" : args[0];
         URI issuer = demoIssuer();
-        Path pidFile = cacheFolder().resolve("keycloak.pid");
         switch (command) {
             case "start" -> {
                 ensureRunning(issuer, System.err::println);
                 System.err.println("Keycloak serves " + issuer + "; stop it with: ./jbang LocalKeycloak.java stop");
             }
             case "stop" -> {
-                Optional<ProcessHandle> running = Files.exists(pidFile)
-                        ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())) : Optional.empty();
-                running.ifPresent(LocalKeycloak::stop);
-                Files.deleteIfExists(pidFile);
-                System.err.println(running.isPresent() ? "Keycloak stopped" : "No Keycloak started by these scripts is running");
+                List<ProcessHandle> running = processes(cacheFolder().resolve("keycloak-" + VERSION)).toList();
+                stop(running.stream());
+                System.err.println(running.isEmpty() ? "No Keycloak of these scripts is running" : "Keycloak stopped");
             }
             case "status" -> System.err.println(answers(issuer) ? "Keycloak serves " + issuer : "No Keycloak answers at " + issuer);
             default -> {

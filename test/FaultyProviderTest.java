@@ -207,6 +207,35 @@ class FaultyProviderTest {
     }
 
     @Test
+    void tokenOfAnotherTypeThanBearerIsRefused() {
+        provider.answer("/token", ScriptedProvider.json(200, "{\"access_token\":\"a\",\"token_type\":\"DPoP\"}"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "a token of type 'DPoP', not a Bearer token", login());
+        provider.answer("/token", ScriptedProvider.json(200, "{\"access_token\":\"a\"}"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "a token of type '', not a Bearer token", login());
+    }
+
+    @Test
+    void tokenResponseWithoutIdTokenIsEnoughForTheAccessToken() {
+        provider.answer("/token", ScriptedProvider.json(200, "{\"access_token\":\"the-access-token\",\"token_type\":\"bearer\"}"));
+        Cli.Run run = login();
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("the-access-token\n", run.out().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void idTokenThatFailsValidationEndsTheLogin() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k").generate();
+        provider.answer("/jwks", ScriptedProvider.json(200, new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString()));
+        String idToken = IdTokenValidatorTest.rs256(key, new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(provider.issuer().toString())
+                .subject("u").audience("cli").issueTime(new java.util.Date()).expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000))
+                .claim("nonce", "not-the-one-sent").build());
+        provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
+                .put("id_token", idToken).toString()));
+        Cli.Run run = assertFailsWith(LoginException.Exit.ID_TOKEN_INVALID, "its nonce is not the one this login sent", login());
+        assertFalse(run.err().contains(idToken), "the token is not printed");
+    }
+
+    @Test
     void tokenEndpointRedirectIsNotFollowed() {
         provider.answer("/token", ScriptedProvider.redirect("https://elsewhere.example/token"));
         assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "redirects are not followed", login());
