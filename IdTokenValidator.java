@@ -1,3 +1,4 @@
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -10,6 +11,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.URI;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +51,7 @@ public final class IdTokenValidator {
     /** A validator that fetches the keys from the provider's {@code jwks_uri}, when a token is first checked. */
     public static IdTokenValidator forProvider(IdentityProvider provider, String clientId, Http http) {
         return new IdTokenValidator(provider.issuer(), clientId, () -> {
-            java.net.URI jwksUri = provider.jwksUri().orElseThrow(() -> new LoginException(LoginException.Exit.PROVIDER_INVALID,
+            URI jwksUri = provider.jwksUri().orElseThrow(() -> new LoginException(LoginException.Exit.PROVIDER_INVALID,
                     "The provider sent an ID token but its discovery document has no jwks_uri to check it with"));
             Http.JsonAnswer answer = http.getJson(jwksUri, "key set (jwks_uri)");
             try {
@@ -56,7 +59,7 @@ public final class IdTokenValidator {
                     throw Http.invalid("key set (jwks_uri)", jwksUri, "answered HTTP " + answer.status());
                 }
                 return JWKSet.parse(answer.body().toString());
-            } catch (java.text.ParseException e) {
+            } catch (ParseException e) {
                 throw Http.invalid("key set (jwks_uri)", jwksUri, "is not a JSON Web Key Set: " + LoginException.printable(e.getMessage()));
             }
         });
@@ -75,7 +78,7 @@ public final class IdTokenValidator {
                     ? "it is signed with a key the provider's jwks_uri does not list (kid "
                             + LoginException.printable(keys.unknownKid, 80) + "), or with an algorithm other than RS256/ES256"
                     : LoginException.printable(e.getMessage()));
-        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | RuntimeException e) {
+        } catch (ParseException | JOSEException | RuntimeException e) {
             throw invalid("it is not a well-formed signed JWT (" + LoginException.printable(e.getMessage()) + ")");
         }
         Object sentBack = claims.getClaim("nonce");

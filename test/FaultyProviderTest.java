@@ -226,13 +226,27 @@ class FaultyProviderTest {
     void idTokenThatFailsValidationEndsTheLogin() throws Exception {
         com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k").generate();
         provider.answer("/jwks", ScriptedProvider.json(200, new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString()));
-        String idToken = IdTokenValidatorTest.rs256(key, new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(provider.issuer().toString())
-                .subject("u").audience("cli").issueTime(new java.util.Date()).expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000))
-                .claim("nonce", "not-the-one-sent").build());
-        provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
-                .put("id_token", idToken).toString()));
+        String idToken = idToken(key, "not-the-one-sent");
         Cli.Run run = assertFailsWith(LoginException.Exit.ID_TOKEN_INVALID, "its nonce is not the one this login sent", login());
         assertFalse(run.err().contains(idToken), "the token is not printed");
+    }
+
+    @Test
+    void keySetThatCannotBeFetchedEndsTheLogin() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k").generate();
+        provider.answer("/jwks", ScriptedProvider.raw(500, "text/html", "<html>down</html>"));
+        idToken(key, null);
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "The key set (jwks_uri) at " + provider.issuer() + "/jwks", login());
+    }
+
+    /** Makes the token endpoint answer with an ID token for client "cli", signed with {@code key}. */
+    private String idToken(com.nimbusds.jose.jwk.RSAKey key, String nonce) throws Exception {
+        String idToken = IdTokenValidatorTest.rs256(key, new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(provider.issuer().toString())
+                .subject("u").audience("cli").issueTime(new java.util.Date())
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).claim("nonce", nonce).build());
+        provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
+                .put("id_token", idToken).toString()));
+        return idToken;
     }
 
     @Test
