@@ -8,14 +8,15 @@ import java.util.stream.Collectors;
 
 /**
  * One authorization request (RFC 6749 §4.1.1) with PKCE (RFC 7636 §4.3) and the OpenID Connect
- * {@code nonce}, holding the single-use secrets of this login.
+ * {@code nonce}, holding the single-use secrets of this login. The redirect URI is not one of its
+ * parts: it is the callback server's, known once the server listens.
  */
-public record AuthorizationRequest(String clientId, URI redirectUri, String scope, Optional<String> tenantId,
+public record AuthorizationRequest(String clientId, String scope, Optional<String> tenantId,
         String state, String nonce, String codeVerifier) {
 
     /** A request with a fresh {@code code_verifier}, {@code state} and {@code nonce}. */
     public static AuthorizationRequest create(LoginConfig config) {
-        return new AuthorizationRequest(config.clientId(), config.redirectUri(), config.scope(), config.tenantId(),
+        return new AuthorizationRequest(config.clientId(), config.scope(), config.tenantId(),
                 PkceUtil.newState(), PkceUtil.newNonce(), PkceUtil.newCodeVerifier());
     }
 
@@ -24,10 +25,10 @@ public record AuthorizationRequest(String clientId, URI redirectUri, String scop
     }
 
     /**
-     * The URL the browser opens. Parameters are form-encoded (RFC 6749 Appendix B), and appended to a
-     * query the endpoint may already have (§3.1).
+     * The URL the browser opens, sending the user back to {@code redirectUri}. Parameters are
+     * form-encoded (RFC 6749 Appendix B), and appended to a query the endpoint may already have (§3.1).
      */
-    public URI toUri(URI authorizationEndpoint) {
+    public URI toUri(URI authorizationEndpoint, URI redirectUri) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("response_type", "code");
         parameters.put("client_id", clientId);
@@ -52,7 +53,7 @@ public record AuthorizationRequest(String clientId, URI redirectUri, String scop
     /** Never prints the code verifier, the one secret of the request. */
     @Override
     public String toString() {
-        return "AuthorizationRequest[clientId=" + clientId + ", redirectUri=" + redirectUri + ", scope=" + scope
+        return "AuthorizationRequest[clientId=" + clientId + ", scope=" + scope
                 + ", tenantId=" + tenantId.orElse("-") + ", state=" + state + ", nonce=" + nonce + ", codeVerifier=(hidden)]";
     }
 }

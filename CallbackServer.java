@@ -7,34 +7,28 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The redirect URI's server (RFC 8252 §7.3): listens on loopback only and takes exactly one
- * authorization response, the one that carries this login's {@code state}.
+ * The redirect URI's server (RFC 8252 §7.3): listens on loopback only, hands the one authorization
+ * response of this login to {@link #awaitCode}, and answers every request with a small page.
  *
- * <p>Anything else is refused without ending the wait: other paths get 404, other methods 405, and
- * a malformed query or a response for another login gets 400. Checks run in the order of RFC 9207
- * §2.4: {@code iss}, then {@code state}, then {@code error}, then {@code code}.
+ * <p>It owns the redirect URI: the port is the one listened on (any free one when the configured
+ * port is 0), and the login uses {@link #redirectUri()} for the authorization URL and the token
+ * request alike. What a response means is decided by {@link AuthorizationResponse}; here are only
+ * the transport, the paths and methods (404, 405), the pages, and the wait.
  */
 public final class CallbackServer implements AutoCloseable {
 
@@ -47,19 +41,17 @@ public final class CallbackServer implements AutoCloseable {
 
     private static final int MAX_THREADS = 256;
 
-    /** This login's {@code state}, and the issuer that must appear as {@code iss} when sent or promised. */
-    public record Expected(String state, String issuer, boolean issuerRequired) {
-    }
-
     private final String path;
-    private final Expected expected;
+    private final AuthorizationResponse.Expected expected;
     private final List<HttpServer> listeners = new ArrayList<>();
     private final ExecutorService workers;
-    private final AtomicBoolean answered = new AtomicBoolean();
     private final CompletableFuture<String> code = new CompletableFuture<>();
+    /** Counted down once the page that told the browser this login's outcome has been sent (or failed to be). */
+    private final CountDownLatch verdictPageSent = new CountDownLatch(1);
+    private volatile boolean answered;
     private URI redirectUri;
 
-    private CallbackServer(URI redirectUri, Expected expected) {
+    private CallbackServer(URI redirectUri, AuthorizationResponse.Expected expected) {
         this.redirectUri = redirectUri;
         this.path = redirectUri.getRawPath();
         this.expected = expected;
@@ -74,8 +66,8 @@ public final class CallbackServer implements AutoCloseable {
                 });
     }
 
-    /** Listens on every loopback address of the redirect URI's host (127.0.0.1 and ::1 for localhost). */
-    public static CallbackServer start(URI redirectUri, Expected expected) throws LoginException {
+    /** Step 2: listens on every loopback address of the redirect URI's host (127.0.0.1 and ::1 for localhost). */
+    public static CallbackServer start(URI redirectUri, AuthorizationResponse.Expected expected) throws LoginException {
         CallbackServer server = new CallbackServer(redirectUri, expected);
         int port = redirectUri.getPort() == -1 ? 80 : redirectUri.getPort();
         try {
@@ -98,7 +90,7 @@ public final class CallbackServer implements AutoCloseable {
                 }
             }
             if (server.listeners.isEmpty()) {
-                throw new LoginException(LoginException.Exit.PORT_IN_USE, "Could not listen on any loopback address of "
+                throw new LoginException(LoginException.Exit.CANNOT_LISTEN, "Could not listen on any loopback address of "
                         + redirectUri.getHost() + " for the redirect URI " + redirectUri);
             }
             server.redirectUri = new URI(redirectUri.getScheme(), null, redirectUri.getHost(), port,
@@ -109,7 +101,7 @@ public final class CallbackServer implements AutoCloseable {
             throw e;
         } catch (IOException | URISyntaxException e) {
             server.close();
-            throw new LoginException(LoginException.Exit.PORT_IN_USE, "Could not listen for the redirect URI "
+            throw new LoginException(LoginException.Exit.CANNOT_LISTEN, "Could not listen for the redirect URI "
                     + redirectUri + ": " + e, e);
         }
     }
@@ -137,15 +129,26 @@ public final class CallbackServer implements AutoCloseable {
             throw (LoginException) e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "Interrupted while waiting for the authorization response");
+            throw cancelled();
         } finally {
             close();
         }
     }
 
-    /** Stops listening, closes every connection and ends every thread of this server. */
+    /**
+     * Stops listening, closes every connection, ends every thread of this server, and ends a pending
+     * wait. The page with this login's outcome, if one is being sent, gets up to a second to finish.
+     */
     @Override
     public void close() {
+        code.completeExceptionally(cancelled());
+        if (answered) {
+            try {
+                verdictPageSent.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         listeners.forEach(listener -> listener.stop(0));
         workers.shutdownNow();
         try {
@@ -155,116 +158,64 @@ public final class CallbackServer implements AutoCloseable {
         }
     }
 
-    /** What one request gets: a status and a page, and, for this login's response, the outcome. */
-    private record Verdict(int status, String title, String detail, String code, LoginException failure) {
-        static Verdict refused(int status, String detail) {
-            return new Verdict(status, status == 404 ? "Not found" : "Request refused", detail, null, null);
+    private static LoginException cancelled() {
+        return new LoginException(LoginException.Exit.CANCELLED, "The login was cancelled while waiting for the authorization response");
+    }
+
+    /** What one request gets; {@code verdict} for the page that tells the browser this login's outcome. */
+    private record Page(int status, String title, String detail, boolean verdict) {
+        Page(int status, String title, String detail) {
+            this(status, title, detail, false);
+        }
+
+        static Page refused(String detail) {
+            return new Page(400, "Request refused", detail);
         }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        Verdict verdict;
+        Page page = null;
         try {
-            verdict = judge(exchange);
-            send(exchange, verdict);
+            page = answer(exchange);
+            send(exchange, page);
         } finally {
             exchange.close();
+            if (page != null && page.verdict()) {
+                verdictPageSent.countDown();
+            }
         }
-        if (verdict.code() != null) {
-            code.complete(verdict.code());
-        } else if (verdict.failure() != null) {
-            code.completeExceptionally(verdict.failure());
-        }
-    }
-
-    private Verdict judge(HttpExchange exchange) {
-        if (!path.equals(exchange.getRequestURI().getRawPath())) {
-            return Verdict.refused(404, "This is the redirect URI of a command-line login; there is nothing else here.");
-        }
-        if (!"GET".equals(exchange.getRequestMethod())) {
-            return Verdict.refused(405, "The authorization response arrives by GET.");
-        }
-        Map<String, String> response;
-        try {
-            response = parseQuery(exchange.getRequestURI().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return Verdict.refused(400, e.getMessage());
-        }
-        boolean ours = response.get("state") != null && MessageDigest.isEqual(
-                response.get("state").getBytes(StandardCharsets.UTF_8), expected.state().getBytes(StandardCharsets.UTF_8));
-        String iss = response.get("iss");
-        if (iss != null ? !iss.equals(expected.issuer()) : expected.issuerRequired()) {
-            String problem = iss == null
-                    ? "The authorization response has no iss, though the identity provider promises one (RFC 9207)"
-                    : "The authorization response comes from the issuer '" + LoginException.printable(iss)
-                            + "', not from " + expected.issuer() + " (RFC 9207 mix-up protection)";
-            return ours ? finish(null, new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, problem))
-                    : Verdict.refused(400, problem);
-        }
-        if (!ours) {
-            return Verdict.refused(400, response.containsKey("state")
-                    ? "This response's state does not belong to the login in progress."
-                    : "This response has no state, so it cannot belong to the login in progress.");
-        }
-        if (response.containsKey("error")) {
-            return finish(null, new LoginException.AuthorizationError(response.get("error"), response.get("error_description")));
-        }
-        if (response.get("code") == null || response.get("code").isEmpty()) {
-            return finish(null, new LoginException(LoginException.Exit.AUTHORIZATION_FAILED,
-                    "The authorization response has neither a code nor an error"));
-        }
-        return finish(response.get("code"), null);
-    }
-
-    /** The one response that ends the wait; any later one is refused. */
-    private Verdict finish(String code, LoginException failure) {
-        if (!answered.compareAndSet(false, true)) {
-            return Verdict.refused(400, "This login has already received its authorization response.");
-        }
-        return code != null
-                ? new Verdict(200, "Login complete", "You can return to the application and close this tab.", code, null)
-                : new Verdict(200, "Login failed", failure.getMessage(), null, failure);
     }
 
     /**
-     * Decodes a form-encoded query strictly: broken percent-encoding, invalid UTF-8 and repeated
-     * parameters are errors (RFC 6749 §3.1: parameters MUST NOT be included more than once).
+     * Judges the request and, for this login's response, hands the outcome to the wait before any
+     * page is sent: a browser that goes away mid-page cannot lose the code.
      */
-    static Map<String, String> parseQuery(String rawQuery) {
-        Map<String, String> parameters = new HashMap<>();
-        if (rawQuery == null) {
-            return parameters;
+    private Page answer(HttpExchange exchange) {
+        if (!path.equals(exchange.getRequestURI().getRawPath())) {
+            return new Page(404, "Not found", "This is the redirect URI of a command-line login; there is nothing else here.");
         }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (parameters.put(name, value) != null) {
-                throw new IllegalArgumentException("The parameter '" + name + "' appears more than once.");
-            }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            return new Page(405, "Request refused", "The authorization response arrives by GET.");
         }
-        return parameters;
+        AuthorizationResponse verdict = AuthorizationResponse.judge(exchange.getRequestURI().getRawQuery(), expected);
+        if (verdict instanceof AuthorizationResponse.Refused refused) {
+            return Page.refused(refused.reason());
+        }
+        boolean first = verdict instanceof AuthorizationResponse.Accepted accepted
+                ? code.complete(accepted.code())
+                : code.completeExceptionally(((AuthorizationResponse.Failed) verdict).failure());
+        if (!first) {
+            return Page.refused("This login has already received its authorization response.");
+        }
+        answered = true;
+        return verdict instanceof AuthorizationResponse.Failed failed
+                ? new Page(200, "Login failed", failed.failure().getMessage(), true)
+                : new Page(200, "Login complete", "You can return to the application and close this tab.", true);
     }
 
-    private static String decode(String encoded) {
-        try {
-            // Percent-decoding to bytes (as ISO-8859-1 chars), then strict UTF-8: invalid sequences fail.
-            byte[] bytes = URLDecoder.decode(encoded, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1);
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (IllegalArgumentException | CharacterCodingException e) {
-            throw new IllegalArgumentException("The query is not valid percent-encoded UTF-8.");
-        }
-    }
-
-    private static void send(HttpExchange exchange, Verdict verdict) throws IOException {
-        byte[] page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(verdict.title())
-                + "</title></head>\n<body><h1>" + escapeHtml(verdict.title()) + "</h1>\n<p>" + escapeHtml(verdict.detail())
+    private static void send(HttpExchange exchange, Page page) throws IOException {
+        byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(page.title())
+                + "</title></head>\n<body><h1>" + escapeHtml(page.title()) + "</h1>\n<p>" + escapeHtml(page.detail())
                 + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/html; charset=utf-8");
@@ -272,14 +223,14 @@ public final class CallbackServer implements AutoCloseable {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Content-Security-Policy", "default-src 'none'");
         headers.set("Referrer-Policy", "no-referrer");
-        if (verdict.status() == 405) {
+        if (page.status() == 405) {
             headers.set("Allow", "GET");
         }
         boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(verdict.status(), head ? -1 : page.length);
-        try (OutputStream body = exchange.getResponseBody()) {
+        exchange.sendResponseHeaders(page.status(), head ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
             if (!head) {
-                body.write(page);
+                out.write(body);
             }
         }
     }

@@ -83,24 +83,20 @@ final class Http implements AutoCloseable {
             throw unreachable(what, url, body.failure);
         }
         if (body.status >= 300 && body.status < 400) {
-            throw invalid(what, url, "redirected with HTTP " + body.status + " to " + LoginException.printable(body.location)
+            throw LoginException.providerInvalid(what, url, "redirected with HTTP " + body.status + " to " + LoginException.printable(body.location)
                     + "; redirects are not followed: configure the final address instead");
         }
         if (body.bytes.length > MAX_ANSWER_BYTES) {
-            throw invalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
+            throw LoginException.providerInvalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
         }
         String text = new String(body.bytes, StandardCharsets.UTF_8);
         try {
             return new JsonAnswer(body.status, new JSONObject(text));
         } catch (JSONException e) {
-            throw invalid(what, url, "answered HTTP " + body.status + " with " + LoginException.printable(body.contentType)
+            throw LoginException.providerInvalid(what, url, "answered HTTP " + body.status + " with " + LoginException.printable(body.contentType)
                     + " that is not a JSON object (" + LoginException.printable(e.getMessage()) + "), starting '"
                     + LoginException.printable(text.strip(), 60) + "'");
         }
-    }
-
-    static LoginException invalid(String what, URI url, String problem) {
-        return new LoginException(LoginException.Exit.PROVIDER_INVALID, "The " + what + " at " + url + " " + problem);
     }
 
     private LoginException noAnswer(String what, URI url) {

@@ -1,10 +1,15 @@
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -12,6 +17,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.URI;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +26,9 @@ import java.util.Set;
 
 /**
  * Validates an ID token as OpenID Connect Core §3.1.3.7 requires, with Nimbus JOSE + JWT doing the
- * cryptography: the signature against the provider's keys (RS256 or ES256 only, never {@code none};
- * the key chosen by {@code kid}), {@code iss}, {@code aud} (and {@code azp}), {@code exp} and
- * {@code iat} within a clock skew, and the {@code nonce} this login sent.
+ * cryptography: the signature against the provider's keys (asymmetric algorithms only, never
+ * {@code none} or HMAC; the key chosen by {@code kid}), {@code iss}, {@code aud} (and {@code azp}),
+ * {@code exp} and {@code iat} within a clock skew, and the {@code nonce} this login sent.
  */
 public final class IdTokenValidator {
 
@@ -37,14 +43,21 @@ public final class IdTokenValidator {
         JWKSet fetch() throws LoginException;
     }
 
-    private final String clientId;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    private final ProviderKeys keys;
+    private final JWKSource<SecurityContext> keys;
 
+    /**
+     * @param fetcher fetches the key set; Nimbus' {@link JWKSourceBuilder} caches it, and fetches it once
+     *                more when a token names a {@code kid} the cached set does not have (key rotation)
+     */
     public IdTokenValidator(String issuer, String clientId, KeySetFetcher fetcher) {
-        this.clientId = clientId;
-        this.keys = new ProviderKeys(fetcher);
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys));
+        this.keys = JWKSourceBuilder.create(new FetchedKeySet(fetcher))
+                .cache(true)
+                .refreshAheadCache(false) // no background thread
+                .rateLimited(false)       // at most two fetches per token anyway: the first, and one for an unknown kid
+                .retrying(false)          // a failure is reported, not hidden
+                .build();
+        processor.setJWSKeySelector(new KeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys)));
         processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, clientId));
     }
 
@@ -54,13 +67,14 @@ public final class IdTokenValidator {
             URI jwksUri = provider.jwksUri().orElseThrow(() -> new LoginException(LoginException.Exit.PROVIDER_INVALID,
                     "The provider sent an ID token but its discovery document has no jwks_uri to check it with"));
             Http.JsonAnswer answer = http.getJson(jwksUri, "key set (jwks_uri)");
+            if (answer.status() != 200) {
+                throw LoginException.providerInvalid("key set (jwks_uri)", jwksUri, "answered HTTP " + answer.status());
+            }
             try {
-                if (answer.status() != 200) {
-                    throw Http.invalid("key set (jwks_uri)", jwksUri, "answered HTTP " + answer.status());
-                }
                 return JWKSet.parse(answer.body().toString());
             } catch (ParseException e) {
-                throw Http.invalid("key set (jwks_uri)", jwksUri, "is not a JSON Web Key Set: " + LoginException.printable(e.getMessage()));
+                throw LoginException.providerInvalid("key set (jwks_uri)", jwksUri, "is not a JSON Web Key Set: "
+                        + LoginException.printable(e.getMessage()));
             }
         });
     }
@@ -70,14 +84,15 @@ public final class IdTokenValidator {
         JWTClaimsSet claims;
         try {
             claims = processor.process(idToken, null);
-        } catch (BadJOSEException e) {
-            if (keys.fetchFailure != null) {
-                throw keys.fetchFailure;
+        } catch (KeySourceException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof LoginException keySetFailure) {
+                    throw keySetFailure; // the key set could not be fetched: the provider's failure, not the token's
+                }
             }
-            throw invalid(e.getMessage().contains("no matching key")
-                    ? "it is signed with a key the provider's jwks_uri does not list (kid "
-                            + LoginException.printable(keys.unknownKid, 80) + "), or with an algorithm other than RS256/ES256"
-                    : LoginException.printable(e.getMessage()));
+            throw invalid(LoginException.printable(e.getMessage()));
+        } catch (BadJOSEException e) {
+            throw invalid(LoginException.printable(e.getMessage()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             throw invalid("it is not a well-formed signed JWT (" + LoginException.printable(e.getMessage()) + ")");
         }
@@ -88,7 +103,7 @@ public final class IdTokenValidator {
         return claims;
     }
 
-    private LoginException invalid(String why) {
+    private static LoginException invalid(String why) {
         return new LoginException(LoginException.Exit.ID_TOKEN_INVALID, "The ID token was rejected: " + why);
     }
 
@@ -118,38 +133,52 @@ public final class IdTokenValidator {
         }
     }
 
-    /** The provider's keys: fetched when first needed, and fetched once more when a token names an unknown kid. */
-    private static final class ProviderKeys implements JWKSource<SecurityContext> {
-        private final KeySetFetcher fetcher;
-        private JWKSet keySet;
-        private boolean refetched;
-        String unknownKid;
-        LoginException fetchFailure;
+    /** Nimbus' key selection, saying which algorithm and kid found no key, instead of a bare "no matching key". */
+    private static final class KeySelector implements JWSKeySelector<SecurityContext> {
+        private final JWSVerificationKeySelector<SecurityContext> nimbus;
 
-        ProviderKeys(KeySetFetcher fetcher) {
-            this.fetcher = fetcher;
+        KeySelector(JWSVerificationKeySelector<SecurityContext> nimbus) {
+            this.nimbus = nimbus;
         }
 
         @Override
-        public List<JWK> get(JWKSelector selector, SecurityContext context) {
-            try {
-                if (keySet == null) {
-                    keySet = fetcher.fetch();
-                }
-                List<JWK> matches = selector.select(keySet);
-                if (matches.isEmpty() && !refetched) {
-                    refetched = true;
-                    keySet = fetcher.fetch();
-                    matches = selector.select(keySet);
-                }
-                if (matches.isEmpty()) {
-                    unknownKid = selector.getMatcher().getKeyIDs() == null ? "none" : String.join(",", selector.getMatcher().getKeyIDs());
-                }
-                return matches;
-            } catch (LoginException e) {
-                fetchFailure = e;
-                return List.of();
+        public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
+            String token = "it is signed with " + header.getAlgorithm() + " and kid " + LoginException.printable(header.getKeyID(), 80);
+            if (!nimbus.isAllowed(header.getAlgorithm())) {
+                throw new KeySourceException(token + ", and " + header.getAlgorithm() + " is not an algorithm this client accepts "
+                        + ALLOWED_ALGORITHMS);
             }
+            List<? extends Key> candidates = nimbus.selectJWSKeys(header, context);
+            if (candidates.isEmpty()) {
+                throw new KeySourceException(token + ", for which the provider's jwks_uri has no key");
+            }
+            return candidates;
+        }
+    }
+
+    /** The fetcher as a Nimbus key set source; a fetch failure travels as the cause of a {@link KeySourceException}. */
+    private record FetchedKeySet(KeySetFetcher fetcher) implements JWKSetSource<SecurityContext> {
+        @Override
+        public JWKSet getJWKSet(com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context)
+                throws KeySourceException {
+            try {
+                return fetcher.fetch();
+            } catch (LoginException e) {
+                throw new KeySourceException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Fetches the key set now (into the cache), e.g. while the user signs in. Failures are left for {@link #validate}. */
+    void prefetchKeys() {
+        try {
+            keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+        } catch (KeySourceException e) {
+            // validate() fetches again and reports it
         }
     }
 }

@@ -21,18 +21,18 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         URI url = discoveryUrl(authority);
         Http.JsonAnswer answer = http.getJson(url, "discovery document");
         if (answer.status() != 200) {
-            throw Http.invalid("discovery document", url, "answered HTTP " + answer.status()
+            throw LoginException.providerInvalid("discovery document", url, "answered HTTP " + answer.status()
                     + (answer.status() == 404 ? "; is Resource/Authority right?" : ""));
         }
         JSONObject document = answer.body();
         String issuer = string(document, "issuer", url);
-        if (!LoginConfig.stripTrailingSlash(issuer).equals(LoginConfig.stripTrailingSlash(authority.toString()))) {
-            throw Http.invalid("discovery document", url, "names the issuer '" + LoginException.printable(issuer)
+        if (!Urls.stripTrailingSlash(issuer).equals(Urls.stripTrailingSlash(authority.toString()))) {
+            throw LoginException.providerInvalid("discovery document", url, "names the issuer '" + LoginException.printable(issuer)
                     + "', not the configured Authority " + authority + " (OpenID Connect Discovery §4.3)");
         }
         JSONArray methods = document.optJSONArray("code_challenge_methods_supported");
         if (methods != null && !methods.toList().contains(PkceUtil.CODE_CHALLENGE_METHOD)) {
-            throw Http.invalid("discovery document", url, "lists code_challenge_methods_supported " + methods
+            throw LoginException.providerInvalid("discovery document", url, "lists code_challenge_methods_supported " + methods
                     + " without S256, the only PKCE method this client uses (RFC 7636 §4.2)");
         }
         return new IdentityProvider(issuer,
@@ -44,7 +44,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
 
     /** Discovery §4.1: a terminating "/" of the issuer is removed before appending the well-known path. */
     static URI discoveryUrl(URI authority) {
-        return URI.create(LoginConfig.stripTrailingSlash(authority.toString()) + "/.well-known/openid-configuration");
+        return URI.create(Urls.stripTrailingSlash(authority.toString()) + "/.well-known/openid-configuration");
     }
 
     /**
@@ -65,11 +65,11 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         JSONObject body = answer.body();
         if (answer.status() >= 200 && answer.status() < 300) {
             if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
-                throw Http.invalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
+                throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
             }
             // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
             if (!"Bearer".equalsIgnoreCase(body.optString("token_type"))) {
-                throw Http.invalid("token endpoint", tokenEndpoint, "issued a token of type '"
+                throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "issued a token of type '"
                         + LoginException.printable(body.optString("token_type"), 40) + "', not a Bearer token (RFC 6750)");
             }
             return body;
@@ -77,7 +77,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         if (body.opt("error") instanceof String error) {
             throw new LoginException.TokenError(answer.status(), error, body.optString("error_description", null));
         }
-        throw Http.invalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
+        throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
                 + " without the error object of RFC 6749 §5.2");
     }
 
@@ -88,28 +88,27 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         throw missing(name, source);
     }
 
-    /** An endpoint must be an absolute https URL (or http on loopback), without a fragment (RFC 6749 §3.1). */
+    /** An endpoint must pass {@link Urls#providerUrlProblem}: https (or http on loopback), a host, no fragment. */
     private static Optional<URI> endpoint(JSONObject document, String name, URI source) throws LoginException {
         if (!document.has(name)) {
             return Optional.empty();
         }
         String value = string(document, name, source);
+        Optional<String> problem;
         try {
             URI uri = new URI(value);
-            boolean https = "https".equalsIgnoreCase(uri.getScheme());
-            boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-                    && LoginConfig.isLoopback(uri.getHost());
-            if ((https || loopbackHttp) && uri.getHost() != null && uri.getRawFragment() == null) {
+            problem = Urls.providerUrlProblem(uri);
+            if (problem.isEmpty()) {
                 return Optional.of(uri);
             }
         } catch (URISyntaxException e) {
-            // reported below
+            problem = Optional.of("is not a URL");
         }
-        throw Http.invalid("discovery document", source, "gives " + name + " '" + LoginException.printable(value)
-                + "', which is not an https URL (http is only accepted on loopback)");
+        throw LoginException.providerInvalid("discovery document", source, "gives " + name + " '" + LoginException.printable(value)
+                + "', which " + problem.get());
     }
 
     private static LoginException missing(String name, URI source) {
-        return Http.invalid("discovery document", source, "has no " + name);
+        return LoginException.providerInvalid("discovery document", source, "has no " + name);
     }
 }

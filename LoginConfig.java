@@ -1,8 +1,6 @@
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,13 +28,55 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
     public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
     public static final String DEFAULT_SCOPE = "openid ocsapi";
 
+    /** The keys of [Configuration], each with the command-line option that overrides it. */
+    public enum Setting {
+        RESOURCE("Resource", "--resource"),
+        TENANT_ID("TenantId", "--tenant-id"),
+        CLIENT_ID("ClientId", "--client-id"),
+        AUTHORITY("Authority", "--authority"),
+        SCOPE("Scope", "--scope"),
+        REDIRECT_URI("RedirectUri", "--redirect-uri");
+
+        /** The key in config.ini (matched without regard to case, as Python's configparser does). */
+        public final String key;
+        public final String option;
+
+        Setting(String key, String option) {
+            this.key = key;
+            this.option = option;
+        }
+    }
+
+    /** The values given on the command line, which take precedence over the file; null where not given. */
+    public record Overrides(String resource, String tenantId, String clientId, String authority, String scope, String redirectUri) {
+        public static final Overrides NONE = new Overrides(null, null, null, null, null, null);
+
+        String get(Setting setting) {
+            return switch (setting) {
+                case RESOURCE -> resource;
+                case TENANT_ID -> tenantId;
+                case CLIENT_ID -> clientId;
+                case AUTHORITY -> authority;
+                case SCOPE -> scope;
+                case REDIRECT_URI -> redirectUri;
+            };
+        }
+
+        /** These overrides, with {@code setting} given {@code value} as well. */
+        public Overrides with(Setting setting, String value) {
+            return new Overrides(
+                    setting == Setting.RESOURCE ? value : resource, setting == Setting.TENANT_ID ? value : tenantId,
+                    setting == Setting.CLIENT_ID ? value : clientId, setting == Setting.AUTHORITY ? value : authority,
+                    setting == Setting.SCOPE ? value : scope, setting == Setting.REDIRECT_URI ? value : redirectUri);
+        }
+    }
+
     /**
-     * Reads {@code file} and applies {@code overrides} (keyed like the file: {@code ClientId}, ...).
-     * The file may only be absent when {@code fileOptional} and the overrides hold everything required.
+     * Reads {@code file} and applies {@code overrides}. The file may only be absent when
+     * {@code fileOptional} and the overrides hold everything required.
      */
-    public static LoginConfig load(Path file, boolean fileOptional, Map<String, String> overrides) throws LoginException {
-        boolean commandLineIsComplete = overrides.containsKey("ClientId")
-                && (overrides.containsKey("Authority") || overrides.containsKey("Resource"));
+    public static LoginConfig load(Path file, boolean fileOptional, Overrides overrides) throws LoginException {
+        boolean commandLineIsComplete = overrides.clientId() != null && (overrides.authority() != null || overrides.resource() != null);
         Map<String, String> section = fileOptional && commandLineIsComplete && !Files.exists(file)
                 ? Map.of()
                 : readIni(file).getOrDefault(SECTION, Map.of());
@@ -44,7 +84,7 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
     }
 
     /** The config of an already parsed [Configuration] section; {@code source} names it in error messages. */
-    public static LoginConfig fromSection(String source, Map<String, String> section, Map<String, String> overrides)
+    public static LoginConfig fromSection(String source, Map<String, String> section, Overrides overrides)
             throws LoginException {
         return new Reader(source, section, overrides).config();
     }
@@ -106,105 +146,80 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
     }
 
     /** Looks values up (command line first, then file), and validates them with messages naming their source. */
-    private record Reader(String source, Map<String, String> section, Map<String, String> overrides) {
+    private record Reader(String source, Map<String, String> section, Overrides overrides) {
 
         LoginConfig config() throws LoginException {
-            Optional<String> authority = optional("Authority");
-            Optional<String> redirectUri = optional("RedirectUri");
+            Optional<String> authority = optional(Setting.AUTHORITY);
+            Optional<String> redirectUri = optional(Setting.REDIRECT_URI);
             return new LoginConfig(
                     authority.isPresent()
-                            ? url("Authority", authority.get())
-                            : URI.create(stripTrailingSlash(url("Resource", required("Resource")).toString()) + "/identity"),
-                    required("ClientId"),
-                    optional("TenantId"),
-                    optional("Scope").orElse(DEFAULT_SCOPE),
+                            ? url(Setting.AUTHORITY, authority.get())
+                            : URI.create(Urls.stripTrailingSlash(url(Setting.RESOURCE, required(Setting.RESOURCE)).toString()) + "/identity"),
+                    required(Setting.CLIENT_ID),
+                    optional(Setting.TENANT_ID),
+                    optional(Setting.SCOPE).orElse(DEFAULT_SCOPE),
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI);
         }
 
-        Optional<String> optional(String key) throws LoginException {
-            String value = overrides.containsKey(key) ? overrides.get(key) : section.get(key.toLowerCase(Locale.ROOT));
+        Optional<String> optional(Setting setting) throws LoginException {
+            String override = overrides.get(setting);
+            String value = override != null ? override : section.get(setting.key.toLowerCase(Locale.ROOT));
             if (value == null || value.isBlank()) {
                 return Optional.empty();
             }
             if (value.regionMatches(true, 0, "PLACEHOLDER", 0, "PLACEHOLDER".length())) {
-                throw error(LoginException.Exit.CONFIG_PLACEHOLDER, key, "is still the placeholder " + value
+                throw error(LoginException.Exit.CONFIG_PLACEHOLDER, setting, "is still the placeholder " + value
                         + " from config.placeholder.ini; replace it with your own value");
             }
             return Optional.of(value.strip());
         }
 
-        String required(String key) throws LoginException {
-            Optional<String> value = optional(key);
+        String required(Setting setting) throws LoginException {
+            Optional<String> value = optional(setting);
             if (value.isEmpty()) {
-                String hint = key.equals("Resource") ? " (the OCS address, e.g. https://uswe.datahub.connect.aveva.com;"
+                String hint = setting == Setting.RESOURCE ? " (the OCS address, e.g. https://uswe.datahub.connect.aveva.com;"
                         + " or set Authority to the issuer of another OpenID Connect provider)" : "";
-                throw error(LoginException.Exit.CONFIG_KEY_MISSING, key, "is missing" + hint);
+                throw error(LoginException.Exit.CONFIG_KEY_MISSING, setting, "is missing" + hint);
             }
             return value.get();
         }
 
-        /** An https URL, or http for a loopback host only: tokens never cross a network in clear text. */
-        URI url(String key, String value) throws LoginException {
-            URI uri = parse(key, value);
-            if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())
-                    || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw error(LoginException.Exit.CONFIG_INVALID, key, "is not a valid URL: '" + value
-                        + "' (expected https://host[:port][/path])");
-            }
-            if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
-                throw error(LoginException.Exit.CONFIG_INVALID, key, "uses plain http for " + uri.getHost()
-                        + ", which is not a loopback address; use https");
+        /** The provider's address: see {@link Urls#providerUrlProblem}; and no query, since paths are appended to it. */
+        URI url(Setting setting, String value) throws LoginException {
+            URI uri = parse(setting, value);
+            Optional<String> problem = uri.getRawQuery() != null ? Optional.of("has a query (?...)") : Urls.providerUrlProblem(uri);
+            if (problem.isPresent()) {
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, problem.get() + " ('" + value
+                        + "'; expected https://host[:port][/path])");
             }
             return uri;
         }
 
-        /** RFC 8252 §7.3: http on a loopback host, with a path; the port must match the one registered. */
+        /**
+         * RFC 8252 §7.3: http on a loopback host, with a path. The port must be the one registered with
+         * the client, or 0 for any free port where the provider allows that (§7.3 says it should).
+         */
         URI redirectUri(String value) throws LoginException {
-            URI uri = parse("RedirectUri", value);
-            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || !isLoopback(uri.getHost())
-                    || uri.getPort() == 0 || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null) {
-                throw error(LoginException.Exit.CONFIG_INVALID, "RedirectUri", "must be an http URL on a loopback"
+            URI uri = parse(Setting.REDIRECT_URI, value);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || !Urls.isLoopback(uri.getHost())
+                    || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.REDIRECT_URI, "must be an http URL on a loopback"
                         + " host with a path, like " + DEFAULT_REDIRECT_URI + "; found '" + value + "'");
             }
             return uri;
         }
 
-        URI parse(String key, String value) throws LoginException {
+        URI parse(Setting setting, String value) throws LoginException {
             try {
                 return new URI(value);
             } catch (URISyntaxException e) {
-                throw error(LoginException.Exit.CONFIG_INVALID, key, "is not a valid URL: '" + value + "' (" + e.getReason() + ")");
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, "is not a valid URL: '" + value + "' (" + e.getReason() + ")");
             }
         }
 
-        LoginException error(LoginException.Exit exit, String key, String problem) {
-            String where = overrides.containsKey(key) ? "--" + kebabCase(key) : source + ": [" + SECTION + "] " + key;
+        LoginException error(LoginException.Exit exit, Setting setting, String problem) {
+            String where = overrides.get(setting) != null ? setting.option : source + ": [" + SECTION + "] " + setting.key;
             return new LoginException(exit, where + " " + problem);
         }
-    }
-
-    /** localhost, 127.0.0.0/8 or ::1 (a literal, or the name localhost: no DNS lookup is made for other names). */
-    static boolean isLoopback(String host) {
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (bare.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(bare).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    static String stripTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    /** {@code RedirectUri} becomes {@code redirect-uri}: the matching command-line option's name. */
-    static String kebabCase(String key) {
-        return key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 }

@@ -23,7 +23,9 @@ public class LoginException extends Exception {
         CALLBACK_TIMEOUT(11, "no authorization response reached the redirect URI in time"),
         TOKEN_REJECTED(12, "the token endpoint refused the code (for example invalid_grant)"),
         ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
-        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started");
+        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started"),
+        CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
+        CANCELLED(16, "the login was cancelled before it ended");
 
         public final int code;
         public final String meaning;
@@ -47,6 +49,11 @@ public class LoginException extends Exception {
 
     public Exit exit() {
         return exit;
+    }
+
+    /** The identity provider answered, but with something we must not accept: {@code what} at {@code url} {@code problem}. */
+    public static LoginException providerInvalid(String what, java.net.URI url, String problem) {
+        return new LoginException(Exit.PROVIDER_INVALID, "The " + what + " at " + url + " " + problem);
     }
 
     /**

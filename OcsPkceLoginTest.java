@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.7
+//DEPS org.junit:junit-bom:6.1.3@pom
+//DEPS commons-cli:commons-cli:1.11.0
+//DEPS org.apache.commons:commons-text:1.15.0
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
@@ -11,11 +13,9 @@
 //SOURCES test/*.java
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.platform.engine.TestExecutionResult;
@@ -29,6 +29,8 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs every test of ocs-pkce-login (the classes in {@code test/} whose names end in {@code Test}):
@@ -57,25 +59,27 @@ public final class OcsPkceLoginTest {
                 .selectors(DiscoverySelectors.selectClasspathRoots(java.util.Set.of(tests)))
                 .filters(ClassNameFilter.includeClassNamePatterns(args.length == 0 ? new String[] {".*Test"} : args))
                 .build();
-        Results results = new Results(System.out);
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
         try {
-            LauncherFactory.create().execute(request, results);
+            LauncherFactory.create().execute(request, new Progress(System.out), summary);
         } finally {
             TestKeycloak.stop();
         }
-        results.printFailures();
-        System.out.println(results.passed + " passed, " + results.failed + " failed");
-        System.exit(results.failed.get() == 0 && results.passed.get() > 0 ? 0 : 1);
+        TestExecutionSummary result = summary.getSummary();
+        result.printFailuresTo(new PrintWriter(System.out, true), 25);
+        // A skipped or aborted test proves nothing, and a failing container (e.g. a @BeforeAll) fails its tests.
+        long failed = result.getTotalFailureCount() + result.getTestsSkippedCount() + result.getTestsAbortedCount()
+                + result.getContainersSkippedCount() + result.getContainersAbortedCount();
+        long passed = result.getTestsSucceededCount();
+        System.out.println(passed + " passed, " + failed + " failed");
+        System.exit(failed == 0 && passed > 0 ? 0 : 1);
     }
 
-    /** Prints one line per test as it ends, and counts. */
-    private static final class Results implements TestExecutionListener {
-        final AtomicInteger passed = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        private final List<String> failures = new ArrayList<>();
+    /** Prints one line per test as it ends. */
+    private static final class Progress implements TestExecutionListener {
         private final PrintStream out;
 
-        Results(PrintStream out) {
+        Progress(PrintStream out) {
             this.out = out;
         }
 
@@ -86,38 +90,19 @@ public final class OcsPkceLoginTest {
 
         @Override
         public void executionSkipped(TestIdentifier test, String reason) {
-            if (test.isTest() || test.isContainer()) {
-                failed.incrementAndGet();
-                report("SKIP", test, "skipped tests count as failed: " + reason);
-            }
+            out.println("SKIP " + name(test) + ": skipped tests count as failed: " + reason);
         }
 
         @Override
         public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            if (!test.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
-                return;
-            }
             if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
-                passed.incrementAndGet();
-                out.println("PASS " + name(test));
+                if (test.isTest()) {
+                    out.println("PASS " + name(test));
+                }
                 return;
             }
-            failed.incrementAndGet();
-            Throwable cause = result.getThrowable().orElse(null);
-            report(result.getStatus() == TestExecutionResult.Status.ABORTED ? "ABORTED" : "FAIL", test, String.valueOf(cause));
-            if (cause != null) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                cause.printStackTrace(new java.io.PrintWriter(trace));
-                failures.add(name(test) + "\n" + trace);
-            }
-        }
-
-        private void report(String status, TestIdentifier test, String why) {
-            out.println(status + " " + name(test) + ": " + why);
-        }
-
-        void printFailures() {
-            failures.forEach(failure -> out.println("\n--- " + failure));
+            out.println((result.getStatus() == TestExecutionResult.Status.ABORTED ? "ABORTED " : "FAIL ") + name(test) + ": "
+                    + result.getThrowable().map(String::valueOf).orElse(""));
         }
 
         private static String name(TestIdentifier test) {

@@ -15,6 +15,8 @@ class AuthorizationRequestTest {
 
     private static final URI ENDPOINT = URI.create("https://ocs.example/identity/connect/authorize");
 
+    private static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
+
     private static LoginConfig config(String tenantId) {
         return new LoginConfig(URI.create("https://ocs.example/identity"), "my client&id=é", Optional.ofNullable(tenantId),
                 "openid ocsapi", URI.create("http://localhost:5004/callback.html"));
@@ -35,7 +37,7 @@ class AuthorizationRequestTest {
     @Test
     void authorizationUrlCarriesEveryParameterOfTheFlow() {
         AuthorizationRequest request = AuthorizationRequest.create(config("tenant-42"));
-        Map<String, String> query = query(request.toUri(ENDPOINT));
+        Map<String, String> query = query(request.toUri(ENDPOINT, REDIRECT_URI));
         assertEquals("code", query.get("response_type"));
         assertEquals("my client&id=é", query.get("client_id"));
         assertEquals("http://localhost:5004/callback.html", query.get("redirect_uri"));
@@ -50,7 +52,7 @@ class AuthorizationRequestTest {
 
     @Test
     void everyValueIsPercentEncoded() {
-        String raw = AuthorizationRequest.create(config("a b&c")).toUri(ENDPOINT).getRawQuery();
+        String raw = AuthorizationRequest.create(config("a b&c")).toUri(ENDPOINT, REDIRECT_URI).getRawQuery();
         assertTrue(raw.contains("client_id=my+client%26id%3D%C3%A9"), raw);
         assertTrue(raw.contains("redirect_uri=http%3A%2F%2Flocalhost%3A5004%2Fcallback.html"), raw);
         assertTrue(raw.contains("scope=openid+ocsapi"), raw);
@@ -59,12 +61,12 @@ class AuthorizationRequestTest {
 
     @Test
     void acrValuesOnlyWhenATenantIsSet() {
-        assertFalse(query(AuthorizationRequest.create(config(null)).toUri(ENDPOINT)).containsKey("acr_values"));
+        assertFalse(query(AuthorizationRequest.create(config(null)).toUri(ENDPOINT, REDIRECT_URI)).containsKey("acr_values"));
     }
 
     @Test
     void aQueryTheEndpointAlreadyHasIsKept() {
-        URI url = AuthorizationRequest.create(config(null)).toUri(URI.create("https://idp.example/authorize?p=policy1"));
+        URI url = AuthorizationRequest.create(config(null)).toUri(URI.create("https://idp.example/authorize?p=policy1"), REDIRECT_URI);
         assertEquals("policy1", query(url).get("p"));
         assertEquals("code", query(url).get("response_type"));
     }

@@ -26,7 +26,7 @@ class CallbackServerTest {
 
     private int start(boolean issuerRequired) throws LoginException {
         server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
-                new CallbackServer.Expected(STATE, ISSUER, issuerRequired));
+                new AuthorizationResponse.Expected(STATE, ISSUER, issuerRequired));
         return server.redirectUri().getPort();
     }
 
@@ -140,7 +140,7 @@ class CallbackServerTest {
         try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             URI redirectUri = URI.create("http://localhost:" + other.getLocalPort() + "/callback.html");
             LoginException e = assertThrows(LoginException.class,
-                    () -> CallbackServer.start(redirectUri, new CallbackServer.Expected(STATE, ISSUER, false)));
+                    () -> CallbackServer.start(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
             assertEquals(LoginException.Exit.PORT_IN_USE, e.exit());
             assertTrue(e.getMessage().startsWith("Port " + other.getLocalPort() + " on 127.0.0.1 is already in use"), e.getMessage());
             assertTrue(e.getMessage().contains(redirectUri + " is registered"), e.getMessage());

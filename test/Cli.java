@@ -1,5 +1,6 @@
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,14 +28,13 @@ final class Cli {
     }
 
     static Run run(Browser browser, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         long started = System.nanoTime();
-        int exitCode = OcsPkceLogin.commandLine(new OcsPkceLogin(browser))
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(args);
-        return new Run(exitCode, out.toString(), err.toString(), (System.nanoTime() - started) / 1_000_000);
+        int exitCode = OcsPkceLogin.run(browser, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** A redirect URI on a port that is free now. */

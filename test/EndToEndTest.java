@@ -63,7 +63,7 @@ class EndToEndTest {
         Path configIni = Path.of("config.ini");
         Map<String, String> testUser = Files.exists(configIni) ? LoginConfig.readIni(configIni).getOrDefault("Test", Map.of()) : Map.of();
         boolean useConfigIni = testUser.containsKey("username") && !testUser.get("username").startsWith("PLACEHOLDER");
-        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, false, Map.of()) : TestKeycloak.config();
+        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, false, LoginConfig.Overrides.NONE) : TestKeycloak.config();
         boolean ocs = useConfigIni && !LoginConfig.readIni(configIni).get(LoginConfig.SECTION).containsKey("authority");
         System.out.println("[e2e] happy path against " + config.authority() + (useConfigIni ? " (config.ini)" : " (local Keycloak, --demo)"));
 
@@ -110,22 +110,18 @@ class EndToEndTest {
         assertEquals(SignedJWT.parse(tokens.getString("id_token")).getJWTClaimsSet().getStringClaim("nonce"), claims.getString("nonce"));
     }
 
-    /** The login's own steps, with the code_verifier swapped before the token request. */
+    /** The login's own steps 1 to 4, then the token request with another code_verifier than the one the challenge was made from. */
     @Test
     void tamperedCodeVerifierIsRejectedByKeycloak() throws Exception {
         LoginConfig config = TestKeycloak.config();
         AuthorizationRequest request = AuthorizationRequest.create(config);
         try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
-            String code;
-            try (CallbackServer server = CallbackServer.start(config.redirectUri(),
-                    new CallbackServer.Expected(request.state(), provider.issuer(), provider.issParameterSupported()))) {
-                signingInAsDemoUser().open(request.toUri(provider.authorizationEndpoint()));
-                code = server.awaitCode(Duration.ofSeconds(30));
-            }
+            OcsPkceLogin.AuthorizationCode authorization = OcsPkceLogin.authorize(provider, request, config.redirectUri(),
+                    signingInAsDemoUser(), Duration.ofSeconds(30), new Log(System.out, false, false));
             String tampered = PkceUtil.newCodeVerifier();
             LoginException.TokenError e = assertThrows(LoginException.TokenError.class,
-                    () -> provider.exchangeCode(http, config.clientId(), code, tampered, config.redirectUri()));
+                    () -> provider.exchangeCode(http, config.clientId(), authorization.code(), tampered, authorization.redirectUri()));
             assertEquals("invalid_grant", e.error());
             assertEquals(400, e.httpStatus());
             assertEquals(LoginException.Exit.TOKEN_REJECTED, e.exit());
@@ -139,7 +135,7 @@ class EndToEndTest {
         try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10)); UnirestInstance unirest = Unirest.spawnInstance()) {
             unirest.config().followRedirects(false);
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
-            String withoutPkce = AuthorizationRequest.create(config).toUri(provider.authorizationEndpoint()).toString()
+            String withoutPkce = AuthorizationRequest.create(config).toUri(provider.authorizationEndpoint(), config.redirectUri()).toString()
                     .replaceAll("&code_challenge(_method)?=[^&]*", "");
             String location = unirest.get(withoutPkce).asEmpty().getHeaders().getFirst("Location");
             assertTrue(location.startsWith(config.redirectUri().toString()) && location.contains("error=invalid_request")
@@ -189,7 +185,7 @@ class EndToEndTest {
         LoginConfig config = TestKeycloak.config();
         try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             URI keycloakLoginPage = AuthorizationRequest.create(config).toUri(IdentityProvider.discover(config.authority(), http)
-                    .authorizationEndpoint());
+                    .authorizationEndpoint(), config.redirectUri());
             chromium.driver.get(keycloakLoginPage.toString());
         }
         long started = System.nanoTime();

@@ -65,7 +65,7 @@ class HostileCallbackTest {
     void afterHostileTrafficTheServerHoldsNoThreadOrConnection() throws Exception {
         String state = PkceUtil.newState();
         CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
-                new CallbackServer.Expected(state, "https://idp.example", false));
+                new AuthorizationResponse.Expected(state, "https://idp.example", false));
         int port = server.redirectUri().getPort();
         HostileClient hostile = new HostileClient(port);
         List<Socket> held = hostile.holdConnections(200);

@@ -21,7 +21,7 @@ class LoginConfigTest {
         return Files.writeString(folder.resolve("config.ini"), text, StandardCharsets.UTF_8);
     }
 
-    private static LoginException failure(LoginException.Exit exit, Path file, Map<String, String> overrides) {
+    private static LoginException failure(LoginException.Exit exit, Path file, LoginConfig.Overrides overrides) {
         LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, false, overrides));
         assertEquals(exit, e.exit(), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
@@ -35,7 +35,7 @@ class LoginConfigTest {
                 Resource = https://uswe.datahub.connect.aveva.com/
                 TenantId = t-1
                 ClientId = c-1
-                """), false, Map.of());
+                """), false, LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
         assertEquals("c-1", config.clientId());
         assertEquals(Optional.of("t-1"), config.tenantId());
@@ -52,7 +52,7 @@ class LoginConfigTest {
                 CLIENTID = c
                 Scope = openid
                 RedirectUri = http://127.0.0.1:8765/cb
-                """), false, Map.of());
+                """), false, LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://kc.example/realms/r"), config.authority());
         assertEquals("c", config.clientId());
         assertEquals("openid", config.scope());
@@ -66,7 +66,8 @@ class LoginConfigTest {
                 [Configuration]
                 Resource = https://a.example
                 ClientId = from-file
-                """), false, Map.of("ClientId", "from-command-line", "Authority", "https://b.example/issuer"));
+                """), false, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "from-command-line")
+                        .with(LoginConfig.Setting.AUTHORITY, "https://b.example/issuer"));
         assertEquals("from-command-line", config.clientId());
         assertEquals(URI.create("https://b.example/issuer"), config.authority());
     }
@@ -74,14 +75,14 @@ class LoginConfigTest {
     @Test
     void aMissingDefaultFileIsFineWhenTheCommandLineHasEverything() throws Exception {
         LoginConfig config = LoginConfig.load(folder.resolve("config.ini"), true,
-                Map.of("Authority", "https://kc.example/realms/r", "ClientId", "c"));
+                LoginConfig.Overrides.NONE.with(LoginConfig.Setting.AUTHORITY, "https://kc.example/realms/r").with(LoginConfig.Setting.CLIENT_ID, "c"));
         assertEquals("c", config.clientId());
     }
 
     @Test
     void missingFileIsReportedWithItsName() {
         Path missing = folder.resolve("nowhere.ini");
-        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("config.placeholder.ini"), e.getMessage());
     }
@@ -89,20 +90,20 @@ class LoginConfigTest {
     @Test
     void missingDefaultFileIsReportedWhenTheCommandLineIsIncomplete() {
         LoginException e = assertThrows(LoginException.class,
-                () -> LoginConfig.load(folder.resolve("config.ini"), true, Map.of("ClientId", "c")));
+                () -> LoginConfig.load(folder.resolve("config.ini"), true, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "c")));
         assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
     }
 
     @Test
     void missingKeyIsReportedWithFileAndKey() throws Exception {
         Path file = ini("[Configuration]\nResource = https://a.example\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] ClientId is missing"), e.getMessage());
     }
 
     @Test
     void missingResourceAndAuthorityIsReported() throws Exception {
-        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] Resource is missing"), e.getMessage());
     }
 
@@ -110,7 +111,7 @@ class LoginConfigTest {
     void placeholderValueIsReportedWithFileAndKey() throws IOException {
         Path file = folder.resolve("config.ini");
         Files.copy(Path.of("config.placeholder.ini"), file);
-        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] "), e.getMessage());
         assertTrue(e.getMessage().contains("PLACEHOLDER_REPLACE_WITH_"), e.getMessage());
     }
@@ -118,65 +119,72 @@ class LoginConfigTest {
     @Test
     void malformedUrlIsReportedWithFileAndKey() throws Exception {
         Path file = ini("[Configuration]\nResource = htp:/no host\nClientId = c\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] Resource is not a valid URL"), e.getMessage());
     }
 
     @Test
     void urlWithoutHostOrWithFragmentIsRejected() throws Exception {
-        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), Map.of());
-        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), Map.of());
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), LoginConfig.Overrides.NONE);
     }
 
     @Test
     void plainHttpIsRefusedForAHostThatIsNotLoopback() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), Map.of());
+                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] Authority uses plain http"), e.getMessage());
         assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), LoginConfig.load(
-                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), false, Map.of()).authority());
+                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), false, LoginConfig.Overrides.NONE).authority());
     }
 
     @Test
     void redirectUriMustBeHttpOnLoopback() throws Exception {
-        for (String bad : new String[] {"https://localhost:5004/cb", "http://example.com:5004/cb", "http://localhost:0/cb",
+        for (String bad : new String[] {"https://localhost:5004/cb", "http://example.com:5004/cb",
                 "http://localhost:5004", "http://localhost:5004/cb#x"}) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), Map.of());
+                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), LoginConfig.Overrides.NONE);
             assertTrue(e.getMessage().contains("[Configuration] RedirectUri must be an http URL on a loopback host"), e.getMessage());
         }
         assertEquals(URI.create("http://[::1]:5004/cb"), LoginConfig.load(
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://[::1]:5004/cb\n"),
-                false, Map.of()).redirectUri());
+                false, LoginConfig.Overrides.NONE).redirectUri());
+    }
+
+    @Test
+    void redirectUriWithPortZeroMeansAnyFreePort() throws Exception {
+        assertEquals(URI.create("http://127.0.0.1:0/cb"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://127.0.0.1:0/cb\n"),
+                false, LoginConfig.Overrides.NONE).redirectUri());
     }
 
     @Test
     void errorsInCommandLineValuesNameTheOption() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nResource = https://a.example\nClientId = c\n"), Map.of("RedirectUri", "ftp://x/y"));
+                ini("[Configuration]\nResource = https://a.example\nClientId = c\n"), LoginConfig.Overrides.NONE.with(LoginConfig.Setting.REDIRECT_URI, "ftp://x/y"));
         assertTrue(e.getMessage().startsWith("--redirect-uri must be"), e.getMessage());
     }
 
     @Test
     void iniSyntaxErrorsNameTheLine() throws Exception {
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), Map.of());
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
-        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), Map.of());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
-        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), Map.of());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("line 3: key 'clientid' appears twice"), e.getMessage());
     }
 
     @Test
     void notUtf8IsReported() throws Exception {
         Path file = Files.write(folder.resolve("config.ini"), new byte[] {'[', 'C', ']', '\n', (byte) 0xC3, (byte) 0x28});
-        failure(LoginException.Exit.CONFIG_INVALID, file, Map.of());
+        failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
     }
 
     @Test
     void byteOrderMarkCommentsAndColonsAreUnderstood() throws Exception {
         LoginConfig config = LoginConfig.load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
-                false, Map.of());
+                false, LoginConfig.Overrides.NONE);
         assertEquals("c=d", config.clientId());
     }
 

@@ -48,18 +48,18 @@ final class TestKeycloak {
         }
     }
 
-    /** keycloak/demo.ini's [Configuration], with command-line style overrides (e.g. another ClientId). */
-    static LoginConfig config(Map<String, String> overrides) {
+    /** keycloak/demo.ini's [Configuration], with command-line overrides (e.g. another ClientId). */
+    static LoginConfig config(LoginConfig.Overrides overrides) {
         get();
         try {
-            return LoginConfig.fromSection("demo.ini", LocalKeycloak.demoIni().get(LoginConfig.SECTION), overrides);
+            return Demo.config(overrides);
         } catch (LoginException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static LoginConfig config() {
-        return config(Map.of());
+        return config(LoginConfig.Overrides.NONE);
     }
 
     static String username() {

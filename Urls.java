@@ -1,0 +1,54 @@
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * The one rule for every URL that tokens, codes or secrets travel to: {@code https}, or plain
+ * {@code http} on a loopback host only; always a host; never a fragment (RFC 6749 §3.1, §3.2,
+ * RFC 8252 §8.3). {@code LoginConfig} applies it to the configured Authority, {@code IdentityProvider}
+ * to the endpoints a discovery document names.
+ */
+final class Urls {
+
+    private Urls() {
+    }
+
+    /** Why {@code url} must not be used to talk to the identity provider; empty when it may. */
+    static Optional<String> providerUrlProblem(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            return Optional.of("is not an https URL");
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            return Optional.of("has no host");
+        }
+        if (url.getRawFragment() != null) {
+            return Optional.of("has a fragment (#...), which an endpoint must not have");
+        }
+        if (scheme.equals("http") && !isLoopback(url.getHost())) {
+            return Optional.of("uses plain http for " + url.getHost() + ", which is not a loopback address; use https");
+        }
+        return Optional.empty();
+    }
+
+    /** localhost, 127.0.0.0/8 or ::1 (a literal, or the name localhost: no DNS lookup is made for other names). */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
