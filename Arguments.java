@@ -64,12 +64,12 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         } catch (AmbiguousOptionException e) {
             throw usage("'" + e.getOption() + "' could be any of --" + String.join(", --", e.getMatchingOptions()));
         } catch (UnrecognizedOptionException e) {
-            throw usage("unknown option '" + LoginException.printable(e.getOption(), 80) + "'" + suggestion(e.getOption()));
+            throw usage("unknown option '" + Log.printable(e.getOption(), 80) + "'" + suggestion(e.getOption()));
         } catch (ParseException e) {
-            throw usage(LoginException.printable(e.getMessage()));
+            throw usage(Log.printable(e.getMessage()));
         }
         if (!line.getArgList().isEmpty()) {
-            throw usage("unexpected argument '" + LoginException.printable(line.getArgList().get(0), 80) + "'; every value follows its option");
+            throw usage("unexpected argument '" + Log.printable(line.getArgList().get(0), 80) + "'; every value follows its option");
         }
         LoginConfig.Overrides overrides = new LoginConfig.Overrides(
                 value(line, LoginConfig.Setting.RESOURCE), value(line, LoginConfig.Setting.TENANT_ID),
@@ -96,7 +96,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw usage("--" + option + " must be a whole number of seconds from 1 to 86400, not '" + LoginException.printable(text, 40) + "'");
+        throw usage("--" + option + " must be a whole number of seconds from 1 to 86400, not '" + Log.printable(text, 40) + "'");
     }
 
     private static Output output(CommandLine line) throws LoginException {
@@ -104,7 +104,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         try {
             return Output.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw usage("--output must be token or json, not '" + LoginException.printable(text, 40) + "'");
+            throw usage("--output must be token or json, not '" + Log.printable(text, 40) + "'");
         }
     }
 

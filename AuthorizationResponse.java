@@ -53,7 +53,7 @@ public sealed interface AuthorizationResponse {
         if (iss != null ? !iss.equals(expected.issuer()) : expected.issuerRequired()) {
             String problem = iss == null
                     ? "The authorization response has no iss, though the identity provider promises one (RFC 9207)"
-                    : "The authorization response comes from the issuer '" + LoginException.printable(iss)
+                    : "The authorization response comes from the issuer '" + Log.printable(iss)
                             + "', not from " + expected.issuer() + " (RFC 9207 mix-up protection)";
             return ours ? new Failed(new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, problem)) : new Refused(problem);
         }
@@ -90,7 +90,7 @@ public sealed interface AuthorizationResponse {
             String name = decode(equals < 0 ? pair : pair.substring(0, equals));
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
             if (parameters.put(name, value) != null) {
-                throw new IllegalArgumentException("The parameter '" + LoginException.printable(name, 40) + "' appears more than once.");
+                throw new IllegalArgumentException("The parameter '" + Log.printable(name, 40) + "' appears more than once.");
             }
         }
         return parameters;

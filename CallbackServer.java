@@ -1,25 +1,27 @@
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The redirect URI's server (RFC 8252 §7.3): listens on loopback only, hands the one authorization
@@ -29,65 +31,82 @@ import java.util.concurrent.atomic.AtomicInteger;
  * port is 0), and the login uses {@link #redirectUri()} for the authorization URL and the token
  * request alike. What a response means is decided by {@link AuthorizationResponse}; here are only
  * the transport, the paths and methods (404, 405), the pages, and the wait.
+ *
+ * <p>One thread reads every connection without blocking, and a request is judged only once its
+ * head has fully arrived (within 3 s, at most 8 KiB); then it gets its page and the connection is
+ * closed. A connection that sends slowly, or nothing, costs a buffer and not a thread, so no number
+ * of them can keep the browser's request from being read at once. (The JDK's HttpServer gives each
+ * connection a blocking thread as soon as its first byte arrives: a local flood of slow connections
+ * exhausts any limit on those threads.) Past 1024 open connections, the oldest is closed.
  */
 public final class CallbackServer implements AutoCloseable {
 
-    static {
-        // Limits of the JDK server, read once when its classes load: a request's headers must arrive
-        // within 3 s, and connections that never send anything are closed on the next 1 s tick.
-        setDefault("sun.net.httpserver.maxReqTime", "3");
-        setDefault("sun.net.httpserver.clockTick", "1000");
-    }
-
-    private static final int MAX_THREADS = 256;
+    /** A request's head (request line and headers) must arrive within this time... */
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(3);
+    /** ...and be at most this long: a browser's callback request is well under 2 KiB. */
+    static final int MAX_HEAD_BYTES = 8 * 1024;
+    /** Open connections at most; a new one beyond that closes the oldest, so file descriptors never run out. */
+    static final int MAX_CONNECTIONS = 1024;
+    /** A browser may leave a connection or two unused; this many unfinished ones are a flood. */
+    private static final int FLOOD = 64;
 
     private final String path;
     private final AuthorizationResponse.Expected expected;
-    private final List<HttpServer> listeners = new ArrayList<>();
-    private final ExecutorService workers;
+    private final Selector selector;
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    /** Open connections, oldest first. Only the server's thread touches it. */
+    private final Map<SocketChannel, Connection> connections = new LinkedHashMap<>();
     private final CompletableFuture<String> code = new CompletableFuture<>();
-    /** Counted down once the page that told the browser this login's outcome has been sent (or failed to be). */
-    private final CountDownLatch verdictPageSent = new CountDownLatch(1);
-    private volatile boolean answered;
+    private final Thread thread;
+    private volatile boolean closing;
+    /** Connections closed before they finished a request: too late, or to make room for newer ones. */
+    private volatile int unfinished;
     private URI redirectUri;
 
-    private CallbackServer(URI redirectUri, AuthorizationResponse.Expected expected) {
+    private CallbackServer(URI redirectUri, AuthorizationResponse.Expected expected) throws IOException {
         this.redirectUri = redirectUri;
         this.path = redirectUri.getRawPath();
         this.expected = expected;
-        AtomicInteger threads = new AtomicInteger();
-        // A thread per request being read, so that slow senders (each held at most maxReqTime) never
-        // hold up the browser's request, which gets its own; past 256 at once, connections are refused.
-        this.workers = new ThreadPoolExecutor(0, MAX_THREADS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> {
-                    Thread thread = new Thread(null, task, "callback-server-" + threads.incrementAndGet(), 256 * 1024);
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.selector = Selector.open();
+        this.thread = new Thread(this::serve, "callback-server-1");
+        thread.setDaemon(true);
     }
 
-    /** Step 2: listens on every loopback address of the redirect URI's host (127.0.0.1 and ::1 for localhost). */
+    /**
+     * Step 2: listens on every loopback address of the redirect URI's host: for {@code localhost} both
+     * 127.0.0.1 and ::1, whatever the resolver says, since a browser may try either; no other program
+     * may hold one of them while we hold the other. ::1 is left out only where the machine has no IPv6.
+     */
     public static CallbackServer start(URI redirectUri, AuthorizationResponse.Expected expected) throws LoginException {
-        CallbackServer server = new CallbackServer(redirectUri, expected);
+        CallbackServer server = null;
         int port = redirectUri.getPort() == -1 ? 80 : redirectUri.getPort();
         try {
-            for (InetAddress address : InetAddress.getAllByName(redirectUri.getHost())) {
-                if (!address.isLoopbackAddress()) {
-                    continue;
-                }
+            server = new CallbackServer(redirectUri, expected);
+            for (InetAddress address : loopbackAddresses(redirectUri.getHost())) {
+                ServerSocketChannel listener = ServerSocketChannel.open(address instanceof Inet4Address
+                        ? java.net.StandardProtocolFamily.INET : java.net.StandardProtocolFamily.INET6);
                 try {
-                    HttpServer listener = HttpServer.create(new InetSocketAddress(address, port), 64);
-                    listener.createContext("/", server::handle);
-                    listener.setExecutor(server.workers);
-                    listener.start();
-                    server.listeners.add(listener);
-                    port = listener.getAddress().getPort();
+                    listener.bind(new InetSocketAddress(address, port), 512);
                 } catch (BindException e) {
+                    listener.close();
                     if (String.valueOf(e.getMessage()).contains("in use")) {
                         throw portInUse(redirectUri, address, port);
                     }
-                    // e.g. ::1 on a machine without IPv6: the other loopback addresses will do
+                    if (address instanceof Inet4Address) {
+                        throw e;
+                    }
+                    continue; // ::1 on a machine without IPv6 ("Cannot assign requested address"): 127.0.0.1 will do
+                } catch (SocketException e) {
+                    listener.close();
+                    if (address instanceof Inet4Address) {
+                        throw e;
+                    }
+                    continue; // no IPv6 at all ("Protocol family unavailable")
                 }
+                listener.configureBlocking(false);
+                listener.register(server.selector, SelectionKey.OP_ACCEPT);
+                server.listeners.add(listener);
+                port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
             }
             if (server.listeners.isEmpty()) {
                 throw new LoginException(LoginException.Exit.CANNOT_LISTEN, "Could not listen on any loopback address of "
@@ -95,15 +114,29 @@ public final class CallbackServer implements AutoCloseable {
             }
             server.redirectUri = new URI(redirectUri.getScheme(), null, redirectUri.getHost(), port,
                     redirectUri.getPath(), null, null);
+            server.thread.start();
             return server;
         } catch (LoginException e) {
-            server.close();
+            closeQuietly(server);
             throw e;
-        } catch (IOException | URISyntaxException e) {
-            server.close();
+        } catch (IOException | URISyntaxException | IllegalArgumentException | UnsupportedOperationException e) {
+            closeQuietly(server);
             throw new LoginException(LoginException.Exit.CANNOT_LISTEN, "Could not listen for the redirect URI "
                     + redirectUri + ": " + e, e);
         }
+    }
+
+    /** 127.0.0.1, then ::1, for localhost; otherwise the one loopback literal of the URI. */
+    private static List<InetAddress> loopbackAddresses(String host) throws IOException {
+        if (host.equalsIgnoreCase("localhost")) {
+            return List.of(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}),
+                    InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+        }
+        InetAddress literal = InetAddress.getByName(host); // LoginConfig allows loopback literals only, so no lookup is made
+        if (!literal.isLoopbackAddress()) {
+            throw new IOException(host + " is not a loopback address");
+        }
+        return List.of(literal);
     }
 
     private static LoginException portInUse(URI redirectUri, InetAddress address, int port) {
@@ -124,7 +157,9 @@ public final class CallbackServer implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "No authorization response reached "
                     + redirectUri + " within " + timeout.toSeconds() + " s: was the sign-in finished in the browser?"
-                    + " (--timeout SECONDS waits longer)");
+                    + " (--timeout SECONDS waits longer)" + (unfinished < FLOOD ? "" : "; meanwhile the port was flooded: "
+                    + unfinished + " connections that never finished a request were closed, so another program on this"
+                    + " machine may be in the way"));
         } catch (ExecutionException e) {
             throw (LoginException) e.getCause();
         } catch (InterruptedException e) {
@@ -136,25 +171,29 @@ public final class CallbackServer implements AutoCloseable {
     }
 
     /**
-     * Stops listening, closes every connection, ends every thread of this server, and ends a pending
-     * wait. The page with this login's outcome, if one is being sent, gets up to a second to finish.
+     * Ends a pending wait, lets the page being sent (if any) finish, stops listening, and closes every
+     * connection; the server's thread ends with it.
      */
     @Override
     public void close() {
         code.completeExceptionally(cancelled());
-        if (answered) {
+        closing = true;
+        selector.wakeup();
+        if (thread.isAlive() && thread != Thread.currentThread()) {
             try {
-                verdictPageSent.await(1, TimeUnit.SECONDS);
+                thread.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        listeners.forEach(listener -> listener.stop(0));
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!thread.isAlive()) {
+            closeEverything(); // never started, or ended: nothing else touches the channels now
+        }
+    }
+
+    private static void closeQuietly(CallbackServer server) {
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -162,42 +201,107 @@ public final class CallbackServer implements AutoCloseable {
         return new LoginException(LoginException.Exit.CANCELLED, "The login was cancelled while waiting for the authorization response");
     }
 
-    /** What one request gets; {@code verdict} for the page that tells the browser this login's outcome. */
-    private record Page(int status, String title, String detail, boolean verdict) {
-        Page(int status, String title, String detail) {
-            this(status, title, detail, false);
-        }
-
-        static Page refused(String detail) {
-            return new Page(400, "Request refused", detail);
+    /** The server's one thread: accepts, reads heads as they arrive, answers complete ones, closes late ones. */
+    private void serve() {
+        try {
+            while (!closing) {
+                selector.select(250);
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext() && !closing) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept((ServerSocketChannel) key.channel());
+                    } else if (key.isReadable()) {
+                        read((SocketChannel) key.channel());
+                    }
+                }
+                closeLateConnections();
+            }
+        } catch (IOException | RuntimeException e) {
+            code.completeExceptionally(new LoginException(LoginException.Exit.CANNOT_LISTEN,
+                    "The server of the redirect URI " + redirectUri + " failed: " + e, e));
+        } finally {
+            closeEverything();
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        Page page = null;
-        try {
-            page = answer(exchange);
-            send(exchange, page);
-        } finally {
-            exchange.close();
-            if (page != null && page.verdict()) {
-                verdictPageSent.countDown();
+    private void accept(ServerSocketChannel listener) throws IOException {
+        for (SocketChannel channel; (channel = acceptOne(listener)) != null; ) {
+            if (connections.size() >= MAX_CONNECTIONS) {
+                SocketChannel oldest = connections.keySet().iterator().next();
+                drop(oldest);
+                unfinished++;
             }
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            connections.put(channel, new Connection(System.nanoTime() + HEAD_TIMEOUT.toNanos()));
         }
+    }
+
+    /** The next pending connection, or null; out of file descriptors, it makes room by closing the oldest. */
+    private SocketChannel acceptOne(ServerSocketChannel listener) {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            if (!connections.isEmpty()) {
+                drop(connections.keySet().iterator().next());
+                unfinished++;
+            }
+            return null;
+        }
+    }
+
+    private void read(SocketChannel channel) {
+        Connection connection = connections.get(channel);
+        if (connection == null) {
+            return;
+        }
+        try {
+            int read = channel.read(connection.head);
+            String head = connection.completeHead();
+            if (head != null) {
+                respond(channel, head);
+            } else if (!connection.head.hasRemaining()) {
+                respond(channel, null); // 8 KiB and still no end of the head
+            } else if (read < 0) {
+                drop(channel); // the peer gave up before finishing its request
+            }
+        } catch (IOException e) {
+            drop(channel);
+        }
+    }
+
+    /** Answers a complete head (or, when null, an oversized one) and closes the connection. */
+    private void respond(SocketChannel channel, String head) throws IOException {
+        Page page = head == null ? new Page(431, "Request refused", "The request's head is larger than " + MAX_HEAD_BYTES + " bytes.")
+                : answer(head);
+        boolean headRequest = head != null && head.startsWith("HEAD ");
+        channel.write(ByteBuffer.wrap(page.toHttp(headRequest))); // a page fits the socket's empty send buffer at once
+        drop(channel);
     }
 
     /**
-     * Judges the request and, for this login's response, hands the outcome to the wait before any
+     * Judges the request and, for this login's response, hands the outcome to the wait before the
      * page is sent: a browser that goes away mid-page cannot lose the code.
      */
-    private Page answer(HttpExchange exchange) {
-        if (!path.equals(exchange.getRequestURI().getRawPath())) {
+    private Page answer(String head) {
+        String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
+        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || !requestLine[1].startsWith("/")) {
+            return Page.refused("This is not an HTTP/1.1 request for a path.");
+        }
+        String target = requestLine[1];
+        int question = target.indexOf('?');
+        if (!path.equals(question < 0 ? target : target.substring(0, question))) {
             return new Page(404, "Not found", "This is the redirect URI of a command-line login; there is nothing else here.");
         }
-        if (!"GET".equals(exchange.getRequestMethod())) {
+        if (!"GET".equals(requestLine[0])) {
             return new Page(405, "Request refused", "The authorization response arrives by GET.");
         }
-        AuthorizationResponse verdict = AuthorizationResponse.judge(exchange.getRequestURI().getRawQuery(), expected);
+        AuthorizationResponse verdict = AuthorizationResponse.judge(question < 0 ? null : target.substring(question + 1), expected);
         if (verdict instanceof AuthorizationResponse.Refused refused) {
             return Page.refused(refused.reason());
         }
@@ -207,31 +311,105 @@ public final class CallbackServer implements AutoCloseable {
         if (!first) {
             return Page.refused("This login has already received its authorization response.");
         }
-        answered = true;
         return verdict instanceof AuthorizationResponse.Failed failed
-                ? new Page(200, "Login failed", failed.failure().getMessage(), true)
-                : new Page(200, "Login complete", "You can return to the application and close this tab.", true);
+                ? new Page(200, "Login failed", failed.failure().getMessage())
+                : new Page(200, "Login complete", "You can return to the application and close this tab.");
     }
 
-    private static void send(HttpExchange exchange, Page page) throws IOException {
-        byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(page.title())
-                + "</title></head>\n<body><h1>" + escapeHtml(page.title()) + "</h1>\n<p>" + escapeHtml(page.detail())
-                + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "text/html; charset=utf-8");
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Content-Security-Policy", "default-src 'none'");
-        headers.set("Referrer-Policy", "no-referrer");
-        if (page.status() == 405) {
-            headers.set("Allow", "GET");
-        }
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(page.status(), head ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            if (!head) {
-                out.write(body);
+    private void closeLateConnections() {
+        long now = System.nanoTime();
+        for (Iterator<Map.Entry<SocketChannel, Connection>> oldestFirst = connections.entrySet().iterator(); oldestFirst.hasNext(); ) {
+            Map.Entry<SocketChannel, Connection> entry = oldestFirst.next();
+            if (entry.getValue().deadline - now > 0) {
+                return; // the rest are younger
             }
+            oldestFirst.remove();
+            closeChannel(entry.getKey());
+            unfinished++;
+        }
+    }
+
+    private void drop(SocketChannel channel) {
+        connections.remove(channel);
+        closeChannel(channel);
+    }
+
+    private void closeEverything() {
+        connections.keySet().forEach(CallbackServer::closeChannel);
+        connections.clear();
+        listeners.forEach(CallbackServer::closeChannel);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+    }
+
+    private static void closeChannel(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already closed by the peer
+        }
+    }
+
+    /** What has arrived of one connection's request head, and when it must be complete. */
+    private static final class Connection {
+        final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD_BYTES);
+        final long deadline;
+        private int searched;
+
+        Connection(long deadline) {
+            this.deadline = deadline;
+        }
+
+        /** The head up to its blank line (CR LF CR LF), once it has arrived; else null. Each byte is looked at once. */
+        String completeHead() {
+            byte[] bytes = head.array();
+            for (int i = Math.max(searched, 3); i < head.position(); i++) {
+                if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+                    return new String(bytes, 0, i - 1, StandardCharsets.ISO_8859_1);
+                }
+            }
+            searched = head.position();
+            return null;
+        }
+    }
+
+    /** What one request gets. */
+    private record Page(int status, String title, String detail) {
+        static Page refused(String detail) {
+            return new Page(400, "Request refused", detail);
+        }
+
+        /** The whole HTTP/1.1 response: never cached, scripts and framing forbidden, connection closed. */
+        byte[] toHttp(boolean headersOnly) {
+            byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(title)
+                    + "</title></head>\n<body><h1>" + escapeHtml(title) + "</h1>\n<p>" + escapeHtml(detail)
+                    + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+            String reason = switch (status) {
+                case 200 -> "OK";
+                case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 431 -> "Request Header Fields Too Large";
+                default -> "Bad Request";
+            };
+            String headers = "HTTP/1.1 " + status + " " + reason + "\r\n"
+                    + "Content-Type: text/html; charset=utf-8\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "Cache-Control: no-store\r\n"
+                    + "X-Content-Type-Options: nosniff\r\n"
+                    + "Content-Security-Policy: default-src 'none'\r\n"
+                    + "Referrer-Policy: no-referrer\r\n"
+                    + (status == 405 ? "Allow: GET\r\n" : "")
+                    + "Connection: close\r\n\r\n";
+            byte[] head = headers.getBytes(StandardCharsets.US_ASCII);
+            if (headersOnly) {
+                return head;
+            }
+            byte[] response = java.util.Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, response, head.length, body.length);
+            return response;
         }
     }
 
@@ -251,14 +429,16 @@ public final class CallbackServer implements AutoCloseable {
         return escaped.toString();
     }
 
-    private static void setDefault(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
-
     /** For tests: the addresses actually listened on. */
     List<InetSocketAddress> listeningAddresses() {
-        return listeners.stream().map(HttpServer::getAddress).toList();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (ServerSocketChannel listener : listeners) {
+            try {
+                addresses.add((InetSocketAddress) listener.getLocalAddress());
+            } catch (IOException e) {
+                // closed
+            }
+        }
+        return addresses;
     }
 }

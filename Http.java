@@ -83,7 +83,7 @@ final class Http implements AutoCloseable {
             throw unreachable(what, url, body.failure);
         }
         if (body.status >= 300 && body.status < 400) {
-            throw LoginException.providerInvalid(what, url, "redirected with HTTP " + body.status + " to " + LoginException.printable(body.location)
+            throw LoginException.providerInvalid(what, url, "redirected with HTTP " + body.status + " to " + Log.printable(body.location)
                     + "; redirects are not followed: configure the final address instead");
         }
         if (body.bytes.length > MAX_ANSWER_BYTES) {
@@ -93,9 +93,9 @@ final class Http implements AutoCloseable {
         try {
             return new JsonAnswer(body.status, new JSONObject(text));
         } catch (JSONException e) {
-            throw LoginException.providerInvalid(what, url, "answered HTTP " + body.status + " with " + LoginException.printable(body.contentType)
-                    + " that is not a JSON object (" + LoginException.printable(e.getMessage()) + "), starting '"
-                    + LoginException.printable(text.strip(), 60) + "'");
+            throw LoginException.providerInvalid(what, url, "answered HTTP " + body.status + " with " + Log.printable(body.contentType)
+                    + " that is not a JSON object (" + Log.printable(e.getMessage()) + "), starting '"
+                    + Log.printable(text.strip(), 60) + "'");
         }
     }
 
@@ -116,10 +116,10 @@ final class Http implements AutoCloseable {
         } else if (cause(failure, ConnectException.class).isPresent()) {
             String reason = cause(failure, ConnectException.class).get().getMessage();
             problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " ("
-                    + LoginException.printable(reason == null ? "connection refused" : reason.toLowerCase(java.util.Locale.ROOT)) + ")";
+                    + Log.printable(reason == null ? "connection refused" : reason.toLowerCase(java.util.Locale.ROOT)) + ")";
         } else if (cause(failure, SSLException.class).isPresent()) {
             problem = "TLS with " + url.getHost() + " failed for the " + what + ": "
-                    + LoginException.printable(cause(failure, SSLException.class).get().getMessage());
+                    + Log.printable(cause(failure, SSLException.class).get().getMessage());
         } else {
             problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived";
         }

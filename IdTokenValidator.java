@@ -18,6 +18,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.URI;
 import java.security.Key;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,9 @@ public final class IdTokenValidator {
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
     /** Asymmetric algorithms only: a public client has no secret to check an HMAC (HS256) with. */
     public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+
+    /** RSA keys shorter than this are refused: 1024-bit RSA can be factored with enough money. */
+    public static final int MIN_RSA_BITS = 2048;
 
     /** Where the provider's JSON Web Key Set comes from (its {@code jwks_uri}). */
     @FunctionalInterface
@@ -74,7 +78,7 @@ public final class IdTokenValidator {
                 return JWKSet.parse(answer.body().toString());
             } catch (ParseException e) {
                 throw LoginException.providerInvalid("key set (jwks_uri)", jwksUri, "is not a JSON Web Key Set: "
-                        + LoginException.printable(e.getMessage()));
+                        + Log.printable(e.getMessage()));
             }
         });
     }
@@ -90,11 +94,11 @@ public final class IdTokenValidator {
                     throw keySetFailure; // the key set could not be fetched: the provider's failure, not the token's
                 }
             }
-            throw invalid(LoginException.printable(e.getMessage()));
+            throw invalid(Log.printable(e.getMessage()));
         } catch (BadJOSEException e) {
-            throw invalid(LoginException.printable(e.getMessage()));
+            throw invalid(Log.printable(e.getMessage()));
         } catch (ParseException | JOSEException | RuntimeException e) {
-            throw invalid("it is not a well-formed signed JWT (" + LoginException.printable(e.getMessage()) + ")");
+            throw invalid("it is not a well-formed signed JWT (" + Log.printable(e.getMessage()) + ")");
         }
         Object sentBack = claims.getClaim("nonce");
         if (!nonce.equals(sentBack)) {
@@ -143,7 +147,7 @@ public final class IdTokenValidator {
 
         @Override
         public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
-            String token = "it is signed with " + header.getAlgorithm() + " and kid " + LoginException.printable(header.getKeyID(), 80);
+            String token = "it is signed with " + header.getAlgorithm() + " and kid " + Log.printable(header.getKeyID(), 80);
             if (!nimbus.isAllowed(header.getAlgorithm())) {
                 throw new KeySourceException(token + ", and " + header.getAlgorithm() + " is not an algorithm this client accepts "
                         + ALLOWED_ALGORITHMS);
@@ -152,7 +156,14 @@ public final class IdTokenValidator {
             if (candidates.isEmpty()) {
                 throw new KeySourceException(token + ", for which the provider's jwks_uri has no key");
             }
-            return candidates;
+            List<? extends Key> strong = candidates.stream()
+                    .filter(key -> !(key instanceof RSAPublicKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
+                    .toList();
+            if (strong.isEmpty()) {
+                throw new KeySourceException(token + ", whose key is a " + ((RSAPublicKey) candidates.get(0)).getModulus().bitLength()
+                        + "-bit RSA key; at least " + MIN_RSA_BITS + " bits are required (NIST SP 800-131A)");
+            }
+            return strong;
         }
     }
 

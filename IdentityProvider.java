@@ -3,6 +3,8 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import org.json.JSONArray;
 import org.json.JSONObject;
 
@@ -27,7 +29,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         JSONObject document = answer.body();
         String issuer = string(document, "issuer", url);
         if (!Urls.stripTrailingSlash(issuer).equals(Urls.stripTrailingSlash(authority.toString()))) {
-            throw LoginException.providerInvalid("discovery document", url, "names the issuer '" + LoginException.printable(issuer)
+            throw LoginException.providerInvalid("discovery document", url, "names the issuer '" + Log.printable(issuer)
                     + "', not the configured Authority " + authority + " (OpenID Connect Discovery §4.3)");
         }
         JSONArray methods = document.optJSONArray("code_challenge_methods_supported");
@@ -61,16 +63,27 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("code_verifier", codeVerifier);
         form.put("code", code);
         form.put("redirect_uri", redirectUri.toString());
-        Http.JsonAnswer answer = http.postForm(tokenEndpoint, form, "token endpoint");
+        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"));
+    }
+
+    /** RFC 6750 §2.1: the characters of a bearer token; nothing else can go into a header, or onto a terminal line. */
+    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+
+    /** A successful token response (RFC 6749 §5.1) with a Bearer access token; or the error response as a typed failure (§5.2). */
+    private JSONObject tokenResponse(Http.JsonAnswer answer) throws LoginException {
         JSONObject body = answer.body();
         if (answer.status() >= 200 && answer.status() < 300) {
             if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
                 throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
             }
+            if (!B64TOKEN.matcher(token).matches()) {
+                throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "issued an access_token with characters"
+                        + " that no bearer token has (RFC 6750 §2.1); refused");
+            }
             // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
             if (!"Bearer".equalsIgnoreCase(body.optString("token_type"))) {
                 throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "issued a token of type '"
-                        + LoginException.printable(body.optString("token_type"), 40) + "', not a Bearer token (RFC 6750)");
+                        + Log.printable(body.optString("token_type"), 40) + "', not a Bearer token (RFC 6750)");
             }
             return body;
         }
@@ -79,6 +92,18 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         }
         throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
                 + " without the error object of RFC 6749 §5.2");
+    }
+
+    /** The token response's expires_in (RFC 6749 §5.1) when it is a whole number of seconds; a provider's other text is not used. */
+    static OptionalLong expiresIn(JSONObject tokens) {
+        Object value = tokens.opt("expires_in");
+        if (value instanceof Number number && number.longValue() >= 0 && number.doubleValue() == number.longValue()) {
+            return OptionalLong.of(number.longValue());
+        }
+        if (value instanceof String text && text.matches("[0-9]{1,12}")) {
+            return OptionalLong.of(Long.parseLong(text));
+        }
+        return OptionalLong.empty();
     }
 
     private static String string(JSONObject document, String name, URI source) throws LoginException {
@@ -104,7 +129,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         } catch (URISyntaxException e) {
             problem = Optional.of("is not a URL");
         }
-        throw LoginException.providerInvalid("discovery document", source, "gives " + name + " '" + LoginException.printable(value)
+        throw LoginException.providerInvalid("discovery document", source, "gives " + name + " '" + Log.printable(value)
                 + "', which " + problem.get());
     }
 

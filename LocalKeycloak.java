@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES LoginException.java LoginConfig.java Urls.java Http.java IdentityProvider.java PkceUtil.java
+//SOURCES LoginException.java LoginConfig.java Urls.java Http.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 
@@ -202,12 +202,8 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    /** $XDG_CACHE_HOME/ocs-pkce-login (~/.cache/ocs-pkce-login), or %LOCALAPPDATA%\ocs-pkce-login on Windows. */
     static Path cacheFolder() {
-        String base = Optional.ofNullable(System.getenv("XDG_CACHE_HOME"))
-                .or(() -> Optional.ofNullable(System.getenv("LOCALAPPDATA")))
-                .orElse(System.getProperty("user.home") + "/.cache");
-        return Path.of(base, "ocs-pkce-login");
+        return PrivateFiles.cacheHome();
     }
 
     /** Asks the processes to stop (Keycloak shuts down cleanly on SIGTERM), and kills what is left after 30 s. */

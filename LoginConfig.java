@@ -1,4 +1,6 @@
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
@@ -25,8 +27,15 @@ import java.util.Optional;
 public record LoginConfig(URI authority, String clientId, Optional<String> tenantId, String scope, URI redirectUri) {
 
     public static final String SECTION = "Configuration";
+    /** A config file is a few lines; anything larger is the wrong file. */
+    static final int MAX_CONFIG_BYTES = 64 * 1024;
     public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
     public static final String DEFAULT_SCOPE = "openid ocsapi";
+
+    /** The scopes, one by one. */
+    public java.util.List<String> scopes() {
+        return java.util.List.of(scope.strip().split("\\s+"));
+    }
 
     /** The keys of [Configuration], each with the command-line option that overrides it. */
     public enum Setting {
@@ -99,7 +108,19 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
      */
     public static Map<String, Map<String, String>> readIni(Path file) throws LoginException {
         try {
-            return parseIni(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
+            if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO would block, /dev/zero would never end
+                throw new LoginException(LoginException.Exit.CONFIG_INVALID, file + " is not a regular file; a config file is a small text file");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            }
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new LoginException(LoginException.Exit.CONFIG_INVALID, file + " is larger than " + MAX_CONFIG_BYTES / 1024
+                        + " KiB; a config file is a few lines of text");
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return parseIni(file.toString(), text.lines().toList());
         } catch (NoSuchFileException e) {
             throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, file + " not found: copy "
                     + "config.placeholder.ini to config.ini and fill in [Configuration], or pass --config FILE");
@@ -123,13 +144,14 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
             if (line.startsWith("[") && line.endsWith("]")) {
                 current = sections.computeIfAbsent(line.substring(1, line.length() - 1).strip(), name -> new LinkedHashMap<>());
             } else if (current == null || separator <= 0) {
+                // The line itself is not shown: --config pointed at the wrong file must not print its secrets.
                 throw new LoginException(LoginException.Exit.CONFIG_INVALID, source + " line " + (i + 1)
-                        + ": expected [Section] or 'key = value' inside a section, found '" + line + "'");
+                        + ": expected [Section] or 'key = value' inside a section; is this an INI file?");
             } else {
                 String key = line.substring(0, separator).strip().toLowerCase(Locale.ROOT);
                 if (current.put(key, line.substring(separator + 1).strip()) != null) {
                     throw new LoginException(LoginException.Exit.CONFIG_INVALID, source + " line " + (i + 1)
-                            + ": key '" + key + "' appears twice in its section");
+                            + ": key '" + Log.printable(key, 40) + "' appears twice in its section");
                 }
             }
         }
@@ -202,9 +224,9 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
         URI redirectUri(String value) throws LoginException {
             URI uri = parse(Setting.REDIRECT_URI, value);
             if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || !Urls.isLoopback(uri.getHost())
-                    || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null) {
+                    || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null || uri.getPort() > 65535) {
                 throw error(LoginException.Exit.CONFIG_INVALID, Setting.REDIRECT_URI, "must be an http URL on a loopback"
-                        + " host with a path, like " + DEFAULT_REDIRECT_URI + "; found '" + value + "'");
+                        + " host with a port from 0 to 65535 and a path, like " + DEFAULT_REDIRECT_URI + "; found '" + value + "'");
             }
             return uri;
         }

@@ -56,25 +56,6 @@ public class LoginException extends Exception {
         return new LoginException(Exit.PROVIDER_INVALID, "The " + what + " at " + url + " " + problem);
     }
 
-    /**
-     * Text from the network made safe for a terminal line: control characters (a hostile provider's
-     * ANSI escapes or line breaks) become '?', and it is cut at 300 characters.
-     */
-    public static String printable(String text) {
-        return printable(text, 300);
-    }
-
-    public static String printable(String text, int maxLength) {
-        if (text == null) {
-            return "(none)";
-        }
-        String safe = text.codePoints()
-                .map(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return safe.length() <= maxLength ? safe : safe.substring(0, maxLength) + "...";
-    }
-
     /** An OAuth error response: from the authorization endpoint (RFC 6749 §4.1.2.1) or the token endpoint (§5.2). */
     public static class OAuthError extends LoginException {
         private final String error;
@@ -96,8 +77,8 @@ public class LoginException extends Exception {
                 java.util.Map.entry("unsupported_grant_type", "the server does not support authorization_code"));
 
         OAuthError(Exit exit, String where, int httpStatus, String error, String errorDescription) {
-            super(exit, where + ": " + printable(error) + " (" + (errorDescription != null && !errorDescription.isBlank()
-                    ? printable(errorDescription)
+            super(exit, where + ": " + Log.printable(error) + " (" + (errorDescription != null && !errorDescription.isBlank()
+                    ? Log.printable(errorDescription)
                     : "no description given; per RFC 6749: " + MEANINGS.getOrDefault(error, "an error code it does not define")) + ")");
             this.error = error;
             this.errorDescription = errorDescription;

@@ -9,7 +9,7 @@
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
 //SOURCES Arguments.java Log.java PkceUtil.java AuthorizationRequest.java CallbackServer.java AuthorizationResponse.java
 //SOURCES IdentityProvider.java IdTokenValidator.java Http.java Urls.java LoginConfig.java LoginException.java Browser.java
-//SOURCES Demo.java LocalKeycloak.java
+//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.PrintStream;
@@ -62,16 +62,33 @@ public final class OcsPkceLogin {
             log.step(5, "Exchanging the code and code_verifier at " + provider.tokenEndpoint());
             JSONObject tokens = provider.exchangeCode(http, config.clientId(), authorization.code(), request.codeVerifier(),
                     authorization.redirectUri());
-            if (tokens.opt("id_token") instanceof String idToken) {
-                JWTClaimsSet claims = IdTokenValidator.forProvider(provider, config.clientId(), http).validate(idToken, request.nonce());
-                tokens.put("id_token_claims", new JSONObject(claims.toJSONObject()));
-                log.detail("ID token valid: sub " + claims.getSubject() + ", expires " + claims.getExpirationTime().toInstant());
-            }
+            validateIdToken(tokens, config, IdTokenValidator.forProvider(provider, config.clientId(), http), request.nonce(), log);
 
-            log.step(6, "Got an access token" + (tokens.has("expires_in") ? " valid for " + tokens.opt("expires_in") + " s" : "")
-                    + "; it goes to stdout");
+            log.step(6, "Got an access token" + IdentityProvider.expiresIn(tokens).stream()
+                    .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
             return tokens;
         }
+    }
+
+    /**
+     * The ID token check of OpenID Connect Core §3.1.3.7. With {@code openid} in the scope an ID token
+     * is required (§3.1.3.3); {@code id_token_claims} in the result is only ever what passed here.
+     */
+    static void validateIdToken(JSONObject tokens, LoginConfig config, IdTokenValidator validator, String nonce, Log log)
+            throws LoginException {
+        tokens.remove("id_token_claims"); // a provider's field of that name is not ours to pass on
+        Object idToken = tokens.opt("id_token");
+        if (idToken == null && !config.scopes().contains("openid")) {
+            return;
+        }
+        if (!(idToken instanceof String jwt)) {
+            throw new LoginException(LoginException.Exit.PROVIDER_INVALID, "The token endpoint answered "
+                    + (idToken == null ? "without an id_token" : "with an id_token that is not a string")
+                    + " although the scope has openid (OpenID Connect Core §3.1.3.3)");
+        }
+        JWTClaimsSet claims = validator.validate(jwt, nonce);
+        tokens.put("id_token_claims", new JSONObject(claims.toJSONObject()));
+        log.detail("ID token valid: sub " + Log.printable(claims.getSubject(), 80) + ", expires " + claims.getExpirationTime().toInstant());
     }
 
     /** The authorization code, and the redirect URI it was delivered to (the token request must repeat it, RFC 6749 §4.1.3). */
@@ -90,12 +107,19 @@ public final class OcsPkceLogin {
             log.step(2, "Listening for the redirect on " + server.redirectUri());
 
             URI authorizationUrl = request.toUri(provider.authorizationEndpoint(), server.redirectUri());
-            log.step(3, "Opening the browser to sign in; if it does not open, open this URL yourself:");
-            log.info(authorizationUrl.toString());
-            try {
-                browser.open(authorizationUrl);
-            } catch (Exception e) {
-                log.info("Could not open a browser (" + e.getMessage() + "): open the URL above by hand.");
+            if (browser == Browser.NONE) {
+                log.step(3, "Open this URL in a browser to sign in:");
+                log.info(authorizationUrl.toString());
+            } else {
+                log.step(3, "Opening the browser to sign in; if it does not open, open this URL yourself:");
+                log.info(authorizationUrl.toString());
+                try {
+                    browser.open(authorizationUrl);
+                } catch (Exception e) {
+                    log.info("No browser could be opened (" + e.getMessage() + "). Open the URL above in a browser"
+                            + " on this machine; from another machine, forward the port first: ssh -L "
+                            + server.redirectUri().getPort() + ":localhost:" + server.redirectUri().getPort() + " THIS-HOST");
+                }
             }
 
             log.step(4, "Waiting up to " + timeout.toSeconds() + " s for the authorization code...");
@@ -114,7 +138,7 @@ public final class OcsPkceLogin {
         try {
             arguments = Arguments.parse(args);
         } catch (LoginException e) {
-            err.println("error: " + e.getMessage() + " (see --help)");
+            new Log(err, false, false).error(e.getMessage() + " (see --help)", e);
             return e.exit().code;
         }
         if (arguments.help() || arguments.version()) {
@@ -126,19 +150,19 @@ public final class OcsPkceLogin {
             return LoginException.Exit.OK.code;
         }
         Log log = new Log(err, arguments.verbose(), arguments.quiet());
-        Browser chosen = arguments.noBrowser() ? Browser.NONE : browser;
-        try {
+        try (Cancellation cancellation = new Cancellation(log);
+                Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser)) {
             JSONObject tokens;
             if (arguments.demo()) {
                 LoginConfig config = Demo.config(arguments.overrides());
-                try (LocalKeycloak keycloak = Demo.start(config, log)) {
+                try (LocalKeycloak keycloak = cancellation.closeIfCancelled(Demo.start(config, log))) {
                     tokens = login(config, chosen, arguments.limits(), log);
                 }
             } else {
                 Path file = arguments.configFile() != null ? arguments.configFile() : Path.of("config.ini");
                 tokens = login(LoginConfig.load(file, arguments.configFile() == null, arguments.overrides()), chosen, arguments.limits(), log);
             }
-            out.println(arguments.output() == Arguments.Output.JSON ? tokens.toString(2) : tokens.getString("access_token"));
+            out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toString(2)) : tokens.getString("access_token"));
             out.flush();
             return LoginException.Exit.OK.code;
         } catch (LoginException e) {

@@ -23,6 +23,9 @@ final class Urls {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             return Optional.of("has no host");
         }
+        if (url.getPort() > 65535) {
+            return Optional.of("has a port over 65535");
+        }
         if (url.getRawFragment() != null) {
             return Optional.of("has a fragment (#...), which an endpoint must not have");
         }

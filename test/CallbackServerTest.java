@@ -147,15 +147,74 @@ class CallbackServerTest {
         }
     }
 
+    /** Whether this machine can listen on ::1 at all. */
+    static boolean hasIpv6Loopback() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
-    void listensOnEveryLoopbackAddressOfLocalhostAndNothingElse() throws Exception {
+    void listensOnBothLoopbackAddressesForLocalhostWhateverTheResolverSays() throws Exception {
         start();
         Set<InetAddress> listening = server.listeningAddresses().stream().map(InetSocketAddress::getAddress).collect(Collectors.toSet());
-        Set<InetAddress> localhost = Arrays.stream(InetAddress.getAllByName("localhost"))
-                .filter(InetAddress::isLoopbackAddress).collect(Collectors.toSet());
-        assertEquals(localhost, listening);
-        assertTrue(listening.stream().allMatch(InetAddress::isLoopbackAddress), listening.toString());
-        assertTrue(listening.contains(InetAddress.getByName("127.0.0.1")), listening.toString());
+        Set<InetAddress> expected = hasIpv6Loopback()
+                ? Set.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))
+                : Set.of(InetAddress.getByName("127.0.0.1"));
+        assertEquals(expected, listening, "(this machine's resolver gives " + Arrays.toString(InetAddress.getAllByName("localhost")) + ")");
+    }
+
+    @Test
+    void anotherProgramOnIpv6LoopbackStopsTheLoginInsteadOfGettingTheCode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasIpv6Loopback(), "this machine has no ::1");
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            URI redirectUri = URI.create("http://localhost:" + squatter.getLocalPort() + "/callback.html");
+            LoginException e = assertThrows(LoginException.class,
+                    () -> CallbackServer.start(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
+            assertEquals(LoginException.Exit.PORT_IN_USE, e.exit());
+            assertTrue(e.getMessage().startsWith("Port " + squatter.getLocalPort() + " on 0:0:0:0:0:0:0:1 is already in use"), e.getMessage());
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", squatter.getLocalPort()).close(),
+                    "nothing is left listening on 127.0.0.1");
+        }
+    }
+
+    @Test
+    void anIpv4LiteralRedirectUriListensOnThatAddressOnly() throws Exception {
+        server = CallbackServer.start(URI.create("http://127.0.0.1:0/cb"), new AuthorizationResponse.Expected(STATE, ISSUER, false));
+        assertEquals(java.util.List.of(InetAddress.getByName("127.0.0.1")),
+                server.listeningAddresses().stream().map(InetSocketAddress::getAddress).toList());
+    }
+
+    /** The browser resets the connection before the page can be sent: the code still reaches the login. */
+    @Test
+    void aCallbackWhosePageCannotBeSentStillEndsTheWait() throws Exception {
+        int port = start();
+        try (Socket browser = new Socket("127.0.0.1", port)) {
+            browser.setSoLinger(true, 0); // close() sends a reset
+            browser.getOutputStream().write(("GET /callback.html?code=the-code&state=" + STATE + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            browser.getOutputStream().flush();
+        }
+        assertEquals("the-code", server.awaitCode(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void closingTheServerEndsAPendingWaitAtOnce() throws Exception {
+        start();
+        new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                // close anyway
+            }
+            server.close();
+        }).start();
+        long started = System.nanoTime();
+        LoginException e = assertThrows(LoginException.class, () -> server.awaitCode(Duration.ofSeconds(60)));
+        assertEquals(LoginException.Exit.CANCELLED, e.exit());
+        assertTrue(System.nanoTime() - started < 3_000_000_000L, "ended at once");
     }
 
     @Test

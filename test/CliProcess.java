@@ -42,12 +42,18 @@ final class CliProcess implements AutoCloseable {
         });
     }
 
+    /** Starts the command line; {@code CLI_WRAPPER} in {@code environment} is a command line to run it under. */
     static CliProcess start(Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString(), "OcsPkceLogin.java"));
+        List<String> command = new ArrayList<>();
+        if (environment.containsKey("CLI_WRAPPER")) {
+            command.addAll(List.of(environment.get("CLI_WRAPPER").split(" ")));
+        }
+        command.addAll(List.of(Path.of("jbang").toAbsolutePath().toString(), "OcsPkceLogin.java"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("BROWSER");
         builder.environment().putAll(environment);
+        builder.environment().remove("CLI_WRAPPER");
         return new CliProcess(builder.start());
     }
 
@@ -86,6 +92,10 @@ final class CliProcess implements AutoCloseable {
         // let the pumps drain what the process wrote last
         Thread.sleep(100);
         return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

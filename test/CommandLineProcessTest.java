@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,22 +82,87 @@ class CommandLineProcessTest {
         }
     }
 
-    /** $BROWSER gets the URL (as its argument, or in place of %s) and is not waited for. */
-    @Test
-    void browserFromTheEnvironmentGetsTheUrlAndIsNotWaitedFor(@TempDir Path folder) throws Exception {
-        Path browser = Files.writeString(folder.resolve("browser.sh"), "#!/bin/sh\necho \"$2\" > \"$1\"\nsleep 30\n");
+    /** A $BROWSER that writes the address it was given to {@code opened} and keeps running (a browser is not waited for). */
+    private static Map<String, String> recordingBrowser(Path folder, Path opened) throws IOException {
+        Path browser = Files.writeString(folder.resolve("browser.sh"), "#!/bin/sh\nprintf '%s\\n' \"$2\" > \"$1\"\nexec sleep 60\n");
         browser.toFile().setExecutable(true);
+        return Map.of("BROWSER", browser + " " + opened + " %s");
+    }
+
+    /**
+     * Login CSRF by another local user needs this login's state and code_challenge; every process's
+     * command line and environment is readable on this machine (/proc), so none of them may hold it.
+     * $BROWSER gets a launch page instead: private to this user, forwarding to the URL, gone afterwards.
+     */
+    @Test
+    void noProcessShowsTheLoginsSecretsAndTheBrowserGetsAPrivateLaunchPage(@TempDir Path folder) throws Exception {
         Path opened = folder.resolve("opened.txt");
         TestKeycloak.get();
-        try (CliProcess cli = CliProcess.start(Map.of("BROWSER", browser + " " + opened + " %s"), "--config", "keycloak/demo.ini",
-                "--timeout", "60"); Chromium chromium = Chromium.start()) {
+        try (CliProcess cli = CliProcess.start(recordingBrowser(folder, opened), "--config", "keycloak/demo.ini", "--timeout", "60");
+                Chromium chromium = Chromium.start()) {
             String printed = cli.awaitAuthorizationUrl();
-            cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(10));
             assertTrue(Threads.await(() -> Files.exists(opened), Duration.ofSeconds(10)), "the browser command ran");
-            assertEquals(printed, Files.readString(opened).strip(), "it got the URL that was printed");
-            chromium.driver.get(printed);
+            URI launchPage = URI.create(Files.readString(opened).strip());
+
+            Map<String, String> query = AuthorizationRequestTest.query(URI.create(printed));
+            List<String> secrets = List.of(query.get("state"), query.get("nonce"), query.get("code_challenge"));
+            int processes = 0;
+            try (var all = Files.list(Path.of("/proc"))) {
+                for (Path process : all.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                    for (String part : List.of("cmdline", "environ")) {
+                        String text;
+                        try {
+                            text = new String(Files.readAllBytes(process.resolve(part)), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        } catch (IOException gone) {
+                            continue;
+                        }
+                        for (String secret : secrets) {
+                            assertFalse(text.contains(secret), "process " + process.getFileName() + "'s " + part + " holds a secret: " + text);
+                        }
+                    }
+                    processes++;
+                }
+            }
+            assertTrue(processes > 10, "looked at " + processes + " processes");
+
+            assertEquals("file", launchPage.getScheme(), "the browser got " + launchPage);
+            Path page = Path.of(launchPage);
+            assertEquals("rw-------", PrivateFiles.mode(page));
+            assertEquals("rwx------", PrivateFiles.mode(page.getParent()));
+            assertTrue(Files.readString(page).contains(CallbackServer.escapeHtml(printed)), "it forwards to the URL that was printed");
+
+            chromium.driver.get(launchPage.toString());
             SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
             assertEquals(0, cli.waitFor(Duration.ofSeconds(30)), "the login ended while the browser command still runs: " + cli.err());
+            assertFalse(Files.exists(page), "the launch page is deleted after the login");
+        }
+    }
+
+    /** Ctrl-C (SIGINT), SIGTERM and SIGHUP end the wait with one line, free the port, and delete the launch page. */
+    @Test
+    void aSignalEndsTheWaitWithOneLineAndCleansUp(@TempDir Path folder) throws Exception {
+        Map<String, Integer> signals = Map.of("INT", 2, "TERM", 15, "HUP", 1);
+        TestKeycloak.get();
+        for (Map.Entry<String, Integer> signal : signals.entrySet()) {
+            Path opened = folder.resolve("opened-" + signal.getKey() + ".txt");
+            String redirectUri = Cli.freeRedirectUri();
+            Map<String, String> environment = new java.util.HashMap<>(recordingBrowser(folder, opened));
+            environment.put("CLI_WRAPPER", "env --default-signal=INT,TERM,HUP"); // as in a terminal, not as a background job
+            try (CliProcess cli = CliProcess.start(environment, "--authority", "http://127.0.0.1:18080/realms/ocs-pkce-demo",
+                    "--client-id", "ocs-pkce-login", "--redirect-uri", redirectUri, "--timeout", "120")) {
+                cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(120));
+                assertTrue(Threads.await(() -> Files.exists(opened), Duration.ofSeconds(10)), "the browser command ran");
+                Path page = Path.of(URI.create(Files.readString(opened).strip()));
+                assertTrue(Files.exists(page));
+
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal.getKey(), String.valueOf(cli.pid())).start().waitFor());
+                assertEquals(128 + signal.getValue(), cli.waitFor(Duration.ofSeconds(10)), "SIG" + signal.getKey() + ": " + cli.err());
+                List<String> errors = cli.err().lines().filter(line -> line.startsWith("error: ")).toList();
+                assertEquals(List.of("error: the login was cancelled: the process was asked to stop before it ended"), errors, cli.err());
+                assertFalse(Files.exists(page), "SIG" + signal.getKey() + ": the launch page is deleted");
+                int port = URI.create(redirectUri).getPort();
+                new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1")).close(); // the port is free again
+            }
         }
     }
 

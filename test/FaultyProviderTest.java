@@ -215,11 +215,78 @@ class FaultyProviderTest {
     }
 
     @Test
-    void tokenResponseWithoutIdTokenIsEnoughForTheAccessToken() {
+    void tokenResponseWithoutIdTokenIsEnoughWhenTheScopeHasNoOpenid() {
         provider.answer("/token", ScriptedProvider.json(200, "{\"access_token\":\"the-access-token\",\"token_type\":\"bearer\"}"));
-        Cli.Run run = login();
+        Cli.Run run = login("--scope", "ocsapi");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("the-access-token\n", run.out().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void tokenResponseWithoutIdTokenIsRefusedWhenTheScopeHasOpenid() {
+        provider.answer("/token", ScriptedProvider.json(200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\"}"));
+        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "without an id_token although the scope has openid", login("--scope", "openid"));
+    }
+
+    @Test
+    void idTokenThatIsNotAStringIsRefused() {
+        for (Object idToken : new Object[] {42, JSONObject.NULL, new JSONObject().put("sub", "x")}) {
+            provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
+                    .put("id_token", idToken).toString()));
+            assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "with an id_token that is not a string", login());
+        }
+    }
+
+    @Test
+    void aProvidersOwnIdTokenClaimsAreNeverPassedOn() {
+        provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
+                .put("id_token_claims", new JSONObject().put("sub", "admin")).toString()));
+        Cli.Run run = login("--scope", "ocsapi", "--output", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(new JSONObject(run.out()).has("id_token_claims"), run.out());
+    }
+
+    @Test
+    void accessTokenThatIsNotOneBearerTokenIsRefused() {
+        for (String token : new String[] {"line1\nline2", "two words", "a\u001b]52;c;ZXZpbA==\u0007", "ok\u202e"}) {
+            provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", token).put("token_type", "Bearer")
+                    .toString()));
+            Cli.Run run = assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "characters that no bearer token has", login("--scope", "ocsapi"));
+            assertFalse(run.err().contains("\u001b") || run.err().contains("\u202e"), run.toString());
+        }
+    }
+
+    @Test
+    void expiresInWithTerminalEscapesIsNotPrinted() {
+        provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
+                .put("expires_in", "\u001b]52;c;ZXZpbA==\u0007\u001b[2J" + "x".repeat(10_000)).toString()));
+        Cli.Run run = login("--scope", "ocsapi");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(run.err().contains("\u001b") || run.err().contains("\u0007") || run.err().contains("xxxx"), run.toString());
+        assertTrue(run.err().contains("Step 6: Got an access token; it goes to stdout"), run.toString());
+    }
+
+    @Test
+    void bidiAndZeroWidthCharactersFromTheProviderAreNeutralised() {
+        discoveryAnswers(ScriptedProvider.json(200, provider.discovery().put("issuer", "https://good.example\u202e\u2066\u200bx").toString()));
+        Cli.Run run = assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "names the issuer 'https://good.example???x'", login());
+        assertFalse(run.err().contains("\u202e") || run.err().contains("\u2066") || run.err().contains("\u200b"), run.toString());
+    }
+
+    /** The ID token's sub, shown with --verbose, is a provider's text like any other. */
+    @Test
+    void verboseShowsTheSubjectSanitised() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k").generate();
+        provider.answer("/jwks", ScriptedProvider.json(200, new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString()));
+        Browser signingWithTheLoginsNonce = url -> {
+            idToken(key, AuthorizationRequestTest.query(url).get("nonce"), "user\u001b[2J\u001b]0;pwned\u0007\u202e");
+            Cli.answeringWith(Map.of("code", "the-code")).open(url);
+        };
+        Cli.Run run = Cli.run(signingWithTheLoginsNonce, "--authority", provider.issuer().toString(), "--client-id", "cli",
+                "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "10", "--verbose");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("ID token valid: sub user?[2J?]0;pwned??"), run.toString());
+        assertFalse(run.err().contains("\u001b") || run.err().contains("\u202e"), run.toString());
     }
 
     @Test
@@ -241,8 +308,12 @@ class FaultyProviderTest {
 
     /** Makes the token endpoint answer with an ID token for client "cli", signed with {@code key}. */
     private String idToken(com.nimbusds.jose.jwk.RSAKey key, String nonce) throws Exception {
+        return idToken(key, nonce, "u");
+    }
+
+    private String idToken(com.nimbusds.jose.jwk.RSAKey key, String nonce, String subject) throws Exception {
         String idToken = IdTokenValidatorTest.rs256(key, new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(provider.issuer().toString())
-                .subject("u").audience("cli").issueTime(new java.util.Date())
+                .subject(subject).audience("cli").issueTime(new java.util.Date())
                 .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).claim("nonce", nonce).build());
         provider.answer("/token", ScriptedProvider.json(200, new JSONObject().put("access_token", "a").put("token_type", "Bearer")
                 .put("id_token", idToken).toString()));

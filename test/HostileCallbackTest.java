@@ -83,6 +83,83 @@ class HostileCallbackTest {
         assertEquals(List.of(), hostile.problems.stream().limit(10).toList());
     }
 
+    /**
+     * A local slowloris: far more half-sent requests than the server reads at once, held for the
+     * whole test (each one the server cuts is replaced at once). Fresh requests are still answered
+     * at once, and the genuine callback gets through.
+     */
+    @Test
+    void theCallbackGetsThroughWhileAThousandSlowConnectionsAreHeld() throws Exception {
+        String state = PkceUtil.newState();
+        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+                new AuthorizationResponse.Expected(state, "https://idp.example", false));
+        int port = server.redirectUri().getPort();
+        try (SlowFlood flood = new SlowFlood(port, 1_000)) {
+            assertTrue(flood.awaitHeld(1_000, Duration.ofSeconds(20)), "the flood holds " + flood.held.get() + " connections");
+            Thread.sleep(1000); // the flood at full strength
+            long slowest = 0;
+            for (int probe = 0; probe < 50; probe++) {
+                long started = System.nanoTime();
+                assertEquals(404, RawHttp.get(port, "/favicon.ico").status(), "probe " + probe + " was answered");
+                slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
+            }
+            long started = System.nanoTime();
+            RawHttp.Response page = RawHttp.get(port, "/callback.html?code=genuine&state=" + state);
+            long genuineMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, page.status(), page.head());
+            assertEquals("genuine", server.awaitCode(Duration.ofSeconds(5)));
+            System.out.printf("[flood] %d slow connections held; %d cut off by the server meanwhile; slowest of 50 probes %d ms;"
+                    + " genuine callback %d ms; callback-server threads at the end: %d%n", flood.held.get(),
+                    flood.closedByServer.get(), slowest, genuineMillis, Threads.named("callback-server-").size());
+            assertTrue(slowest < 1000 && genuineMillis < 1000, "slowest probe " + slowest + " ms, callback " + genuineMillis + " ms");
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * More slow connections than the server keeps open (each one it closes comes back at once): the
+     * oldest make room for the newest, so the browser's fresh request is still read and answered.
+     */
+    @Test
+    void theCallbackGetsThroughAFloodOfMoreConnectionsThanTheServerKeeps() throws Exception {
+        String state = PkceUtil.newState();
+        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+                new AuthorizationResponse.Expected(state, "https://idp.example", false));
+        int port = server.redirectUri().getPort();
+        try (SlowFlood flood = new SlowFlood(port, 3 * CallbackServer.MAX_CONNECTIONS)) {
+            assertTrue(Threads.await(() -> flood.closedByServer.get() > 3 * CallbackServer.MAX_CONNECTIONS, Duration.ofSeconds(20)),
+                    "the flood is turning over: " + flood.closedByServer.get());
+            long slowest = 0;
+            for (int probe = 0; probe < 20; probe++) {
+                long started = System.nanoTime();
+                assertEquals(404, RawHttp.get(port, "/favicon.ico").status(), "probe " + probe + " was answered");
+                slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
+            }
+            long started = System.nanoTime();
+            assertEquals(200, RawHttp.get(port, "/callback.html?code=genuine&state=" + state).status());
+            long genuineMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("genuine", server.awaitCode(Duration.ofSeconds(5)));
+            System.out.printf("[flood beyond the cap] %d connections held by the flood; %d closed by the server; slowest of 20 probes"
+                    + " %d ms; genuine callback %d ms%n", flood.held.get(), flood.closedByServer.get(), slowest, genuineMillis);
+            assertTrue(slowest < 3000 && genuineMillis < 3000, "slowest probe " + slowest + " ms, callback " + genuineMillis + " ms");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aLoginThatTimesOutUnderAFloodSaysThePortWasFlooded() throws Exception {
+        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+                new AuthorizationResponse.Expected(PkceUtil.newState(), "https://idp.example", false));
+        try (SlowFlood flood = new SlowFlood(server.redirectUri().getPort(), 600)) {
+            LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
+                    () -> server.awaitCode(Duration.ofSeconds(4)));
+            assertEquals(LoginException.Exit.CALLBACK_TIMEOUT, e.exit());
+            assertTrue(e.getMessage().contains("the port was flooded"), e.getMessage());
+        }
+    }
+
     /** The favicon probe: a 404 within 2 s, from a process that is still alive. */
     private static void assertStillAnswering(CliProcess cli) {
         assertTrue(cli.isAlive(), "the login process died: " + cli.err());

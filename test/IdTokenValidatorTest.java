@@ -136,6 +136,18 @@ class IdTokenValidatorTest {
     }
 
     @Test
+    void rsaKeyShorterThan2048BitsIsRefused() throws Exception {
+        RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak-1").generate();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak-1").build(), claims().build());
+        jwt.sign(new RSASSASigner(weak, true));
+        LoginException e = assertThrows(LoginException.class,
+                () -> validator(new JWKSet(weak.toPublicJWK())).validate(jwt.serialize(), NONCE));
+        assertEquals(LoginException.Exit.ID_TOKEN_INVALID, e.exit());
+        assertTrue(e.getMessage().contains("signed with RS256 and kid weak-1, whose key is a 1024-bit RSA key; at least 2048 bits"),
+                e.getMessage());
+    }
+
+    @Test
     void wrongIssuerIsRejected() throws Exception {
         assertTrue(rejected(rs256(c -> c.issuer("https://evil.example"))).getMessage().contains("iss"));
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,57 @@ class LoginConfigTest {
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
         e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("line 3: key 'clientid' appears twice"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAnIniFileIsNeverEchoed() throws Exception {
+        Path shadow = ini("root:$6$very-secret-hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, shadow, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("line 1: expected [Section] or 'key = value' inside a section"), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret") && !e.getMessage().contains("root"), e.getMessage());
+    }
+
+    @Test
+    void aFifoIsRefusedAtOnceInsteadOfBlocking() throws Exception {
+        Path fifo = folder.resolve("config.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        long started = System.nanoTime();
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, fifo, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 2_000_000_000L);
+    }
+
+    @Test
+    void devicesAreRefusedInsteadOfReadForever() {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, Path.of("/dev/zero"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("/dev/zero is not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void aFileOverSixtyFourKibibytesIsRefusedUnread() throws Exception {
+        Path large = ini("[Configuration]\nClientId = c\nAuthority = https://a.example\n# " + "x".repeat(64 * 1024) + "\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, large, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("is larger than 64 KiB"), e.getMessage());
+    }
+
+    @Test
+    void aPortOver65535IsAConfigErrorNotACrash() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://localhost:70000/cb\n"),
+                LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("RedirectUri must be an http URL on a loopback host with a port from 0 to 65535"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example:99999/x\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("Authority has a port over 65535"), e.getMessage());
+    }
+
+    @Test
+    void aPortOver65535OnTheCommandLineEndsWithExitSixNotACrash() {
+        Cli.Run run = Cli.run(Browser.NONE, "--authority", "https://a.example", "--client-id", "c",
+                "--redirect-uri", "http://localhost:70000/callback.html");
+        assertEquals(LoginException.Exit.CONFIG_INVALID.code, run.exitCode(), run.toString());
+        assertEquals(List.of("error: --redirect-uri must be an http URL on a loopback host with a port from 0 to 65535 and a path,"
+                + " like http://localhost:5004/callback.html; found 'http://localhost:70000/callback.html'"), run.errorLines());
     }
 
     @Test
