@@ -21,8 +21,8 @@ import org.apache.commons.cli.help.TextHelpAppendable;
  * and the values of one run. A mistake on the command line is a {@link LoginException.Exit#USAGE}
  * failure whose message names the option, with a suggestion for a mistyped one.
  */
-record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.Limits limits, boolean noBrowser,
-        Output output, boolean demo, boolean verbose, boolean quiet, boolean help, boolean version) {
+record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.Limits limits, Session.CacheOptions cache,
+        boolean logout, boolean noBrowser, Output output, boolean demo, boolean verbose, boolean quiet, boolean help, boolean version) {
 
     enum Output { TOKEN, JSON }
 
@@ -40,6 +40,12 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         add(null, "connect-timeout", "SECONDS", "Connect timeout for each call to the provider (default: 10)");
         add(null, "read-timeout", "SECONDS", "Time limit for each whole answer of the provider (default: 30)");
         add(null, "no-browser", null, "Do not open a browser; only print the URL to open");
+        add(null, "min-validity", "SECONDS", "A cached access token with at least this much time left is printed at once; an older"
+                + " one is refreshed (default: 60)");
+        add(null, "force-login", null, "Sign in in the browser even when the cache has tokens (the new ones are cached)");
+        add(null, "no-cache", null, "Neither read nor write the token cache");
+        add(null, "cache-dir", "DIR", "The token cache's folder (default: ${XDG_CACHE_HOME:-~/.cache}/ocs-pkce-login/tokens)");
+        add(null, "logout", null, "Revoke the cached refresh token at the provider (RFC 7009) and delete the cached tokens");
         add("o", "output", "FORMAT", "token: the access token alone (default); json: the token response with the validated ID token claims");
         add(null, "demo", null, "Log in to a local Keycloak that stands in for OCS (started, and stopped afterwards, by this command)");
         add("v", "verbose", null, "Print details, and stack traces on errors (secrets stay masked)");
@@ -75,10 +81,16 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
                 value(line, LoginConfig.Setting.RESOURCE), value(line, LoginConfig.Setting.TENANT_ID),
                 value(line, LoginConfig.Setting.CLIENT_ID), value(line, LoginConfig.Setting.AUTHORITY),
                 value(line, LoginConfig.Setting.SCOPE), value(line, LoginConfig.Setting.REDIRECT_URI));
-        OcsPkceLogin.Limits limits = new OcsPkceLogin.Limits(seconds(line, "timeout", 300),
-                seconds(line, "connect-timeout", 10), seconds(line, "read-timeout", 30));
-        return new Arguments(line.hasOption("config") ? Path.of(line.getOptionValue("config")) : null, overrides, limits,
-                line.hasOption("no-browser"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
+        OcsPkceLogin.Limits limits = new OcsPkceLogin.Limits(seconds(line, "timeout", 300, 1),
+                seconds(line, "connect-timeout", 10, 1), seconds(line, "read-timeout", 30, 1));
+        Session.CacheOptions cache = new Session.CacheOptions(
+                line.hasOption("cache-dir") ? Path.of(line.getOptionValue("cache-dir")) : TokenCache.defaultFolder(),
+                seconds(line, "min-validity", 60, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
+        if (cache.noCache() && line.hasOption("logout")) {
+            throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
+        }
+        return new Arguments(line.hasOption("config") ? Path.of(line.getOptionValue("config")) : null, overrides, limits, cache,
+                line.hasOption("logout"), line.hasOption("no-browser"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
                 line.hasOption("quiet"), line.hasOption("help"), line.hasOption("version"));
     }
 
@@ -86,17 +98,17 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         return line.getOptionValue(setting.option.substring(2));
     }
 
-    private static Duration seconds(CommandLine line, String option, long defaultSeconds) throws LoginException {
+    private static Duration seconds(CommandLine line, String option, long defaultSeconds, long least) throws LoginException {
         String text = line.getOptionValue(option, String.valueOf(defaultSeconds));
         try {
             long value = Long.parseLong(text.strip());
-            if (value >= 1 && value <= 86_400) {
+            if (value >= least && value <= 86_400) {
                 return Duration.ofSeconds(value);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw usage("--" + option + " must be a whole number of seconds from 1 to 86400, not '" + Log.printable(text, 40) + "'");
+        throw usage("--" + option + " must be a whole number of seconds from " + least + " to 86400, not '" + Log.printable(text, 40) + "'");
     }
 
     private static Output output(CommandLine line) throws LoginException {

@@ -53,15 +53,20 @@ final class Http implements AutoCloseable {
     }
 
     JsonAnswer getJson(URI url, String what) throws LoginException {
-        return send(unirest.get(url.toString()), url, what);
+        return send(unirest.get(url.toString()), url, what, false);
     }
 
     /** An {@code application/x-www-form-urlencoded} POST, as the token endpoint expects (RFC 6749 §4.1.3). */
     JsonAnswer postForm(URI url, Map<String, Object> form, String what) throws LoginException {
-        return send(unirest.post(url.toString()).fields(form), url, what);
+        return postForm(url, form, what, false);
     }
 
-    private JsonAnswer send(HttpRequest<?> request, URI url, String what) throws LoginException {
+    /** The same; with {@code emptyAllowed}, an empty body is an empty object (a revocation endpoint's answer, RFC 7009 §2.2). */
+    JsonAnswer postForm(URI url, Map<String, Object> form, String what, boolean emptyAllowed) throws LoginException {
+        return send(unirest.post(url.toString()).fields(form), url, what, emptyAllowed);
+    }
+
+    private JsonAnswer send(HttpRequest<?> request, URI url, String what, boolean emptyAllowed) throws LoginException {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
         try {
@@ -90,6 +95,9 @@ final class Http implements AutoCloseable {
             throw LoginException.providerInvalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
         }
         String text = new String(body.bytes, StandardCharsets.UTF_8);
+        if (emptyAllowed && text.isBlank()) {
+            return new JsonAnswer(body.status, new JSONObject());
+        }
         try {
             return new JsonAnswer(body.status, new JSONObject(text));
         } catch (JSONException e) {

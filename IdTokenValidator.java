@@ -85,9 +85,41 @@ public final class IdTokenValidator {
 
     /** @return the validated claims */
     public JWTClaimsSet validate(String idToken, String nonce) throws LoginException {
-        JWTClaimsSet claims;
+        JWTClaimsSet claims = verify(idToken);
+        Object sentBack = claims.getClaim("nonce");
+        if (!nonce.equals(sentBack)) {
+            throw invalid(sentBack == null ? "it has no nonce" : "its nonce is not the one this login sent (replay?)");
+        }
+        return claims;
+    }
+
+    /**
+     * An ID token from a refresh (OpenID Connect Core §12.2): checked like the first one, except that
+     * no nonce is required; it must name the same user ({@code sub}) as the first, and any
+     * {@code nonce} or {@code auth_time} it has must be the first one's.
+     *
+     * @param original the validated claims of the ID token of the login
+     */
+    public JWTClaimsSet validateRefreshed(String idToken, org.json.JSONObject original) throws LoginException {
+        JWTClaimsSet claims = verify(idToken);
+        if (!java.util.Objects.equals(claims.getSubject(), original.opt("sub"))) {
+            throw invalid("the refreshed ID token names another user (sub) than the login's (OpenID Connect Core §12.2)");
+        }
+        for (String sameAsBefore : new String[] {"nonce", "auth_time"}) {
+            Object now = claims.getClaim(sameAsBefore);
+            Object before = original.opt(sameAsBefore);
+            if (now != null && before != null && !String.valueOf(now instanceof java.util.Date date ? date.getTime() / 1000 : now)
+                    .equals(String.valueOf(before))) {
+                throw invalid("the refreshed ID token's " + sameAsBefore + " is not the login's (OpenID Connect Core §12.2)");
+            }
+        }
+        return claims;
+    }
+
+    /** The signature, iss, aud, azp, exp and iat. */
+    private JWTClaimsSet verify(String idToken) throws LoginException {
         try {
-            claims = processor.process(idToken, null);
+            return processor.process(idToken, null);
         } catch (KeySourceException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof LoginException keySetFailure) {
@@ -100,11 +132,6 @@ public final class IdTokenValidator {
         } catch (ParseException | JOSEException | RuntimeException e) {
             throw invalid("it is not a well-formed signed JWT (" + Log.printable(e.getMessage()) + ")");
         }
-        Object sentBack = claims.getClaim("nonce");
-        if (!nonce.equals(sentBack)) {
-            throw invalid(sentBack == null ? "it has no nonce" : "its nonce is not the one this login sent (replay?)");
-        }
-        return claims;
     }
 
     private static LoginException invalid(String why) {

@@ -16,7 +16,7 @@ import org.json.JSONObject;
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID Connect Discovery 1.0</a>
  */
 public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
-        boolean issParameterSupported) {
+        boolean issParameterSupported, Optional<URI> revocationEndpoint) {
 
     /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4). */
     public static IdentityProvider discover(URI authority, Http http) throws LoginException {
@@ -41,7 +41,8 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
                 endpoint(document, "authorization_endpoint", url).orElseThrow(() -> missing("authorization_endpoint", url)),
                 endpoint(document, "token_endpoint", url).orElseThrow(() -> missing("token_endpoint", url)),
                 endpoint(document, "jwks_uri", url),
-                document.optBoolean("authorization_response_iss_parameter_supported", false));
+                document.optBoolean("authorization_response_iss_parameter_supported", false),
+                endpoint(document, "revocation_endpoint", url));
     }
 
     /** Discovery §4.1: a terminating "/" of the issuer is removed before appending the well-known path. */
@@ -63,14 +64,44 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("code_verifier", codeVerifier);
         form.put("code", code);
         form.put("redirect_uri", redirectUri.toString());
-        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"));
+        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the code");
+    }
+
+    /**
+     * A new access token for a refresh token, without the user (RFC 6749 §6). The scope is left out,
+     * so the new token has the scope of the old one.
+     */
+    public JSONObject refresh(Http http, String clientId, String refreshToken) throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", clientId);
+        form.put("refresh_token", refreshToken);
+        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the refresh token");
+    }
+
+    /**
+     * Revokes a refresh token (RFC 7009 §2.1) at the revocation endpoint, which must be present. The
+     * provider answers 200 whether or not the token was still valid (§2.2): afterwards, it is not.
+     */
+    public void revoke(Http http, String clientId, String refreshToken) throws LoginException {
+        URI endpoint = revocationEndpoint.orElseThrow();
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("token", refreshToken);
+        form.put("token_type_hint", "refresh_token");
+        form.put("client_id", clientId);
+        Http.JsonAnswer answer = http.postForm(endpoint, form, "revocation endpoint", true);
+        if (answer.status() != 200) {
+            throw LoginException.providerInvalid("revocation endpoint", endpoint, "answered HTTP " + answer.status()
+                    + (answer.body().opt("error") instanceof String error ? " with the error " + Log.printable(error, 80) : "")
+                    + "; the refresh token may still be valid");
+        }
     }
 
     /** RFC 6750 §2.1: the characters of a bearer token; nothing else can go into a header, or onto a terminal line. */
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     /** A successful token response (RFC 6749 §5.1) with a Bearer access token; or the error response as a typed failure (§5.2). */
-    private JSONObject tokenResponse(Http.JsonAnswer answer) throws LoginException {
+    private JSONObject tokenResponse(Http.JsonAnswer answer, String refused) throws LoginException {
         JSONObject body = answer.body();
         if (answer.status() >= 200 && answer.status() < 300) {
             if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
@@ -88,7 +119,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
             return body;
         }
         if (body.opt("error") instanceof String error) {
-            throw new LoginException.TokenError(answer.status(), error, body.optString("error_description", null));
+            throw new LoginException.TokenError(refused, answer.status(), error, body.optString("error_description", null));
         }
         throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
                 + " without the error object of RFC 6749 §5.2");

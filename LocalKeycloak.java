@@ -110,7 +110,9 @@ public final class LocalKeycloak implements AutoCloseable {
         progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log(home) + ")");
         Process process = new ProcessBuilder(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(),
                 "start-dev", "--http-host=" + issuer.getHost(), "--http-port=" + issuer.getPort(), "--hostname=" + origin,
-                "--db=dev-mem", "--import-realm", "--health-enabled=false", "--metrics-enabled=false")
+                "--db=dev-mem", "--import-realm", "--health-enabled=false", "--metrics-enabled=false",
+                // each token request as a line in the log (type="CODE_TO_TOKEN", "REFRESH_TOKEN"...), for the tests to count
+                "--log-level=INFO,org.keycloak.events:DEBUG")
                 .redirectErrorStream(true)
                 .redirectOutput(log(home).toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -144,6 +146,11 @@ public final class LocalKeycloak implements AutoCloseable {
             sleep(500);
         }
         progress.accept("Keycloak is ready after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
+    }
+
+    /** Keycloak's log: its output, with an event line for each token request. */
+    static Path log() {
+        return log(cacheFolder().resolve("keycloak-" + VERSION));
     }
 
     private static Path log(Path home) {

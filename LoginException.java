@@ -9,7 +9,7 @@ public class LoginException extends Exception {
 
     /** The process exit codes, as documented in the README and in {@code --help}. */
     public enum Exit {
-        OK(0, "an access token was printed"),
+        OK(0, "success: the access token was printed (or --logout, --help, --version did their work)"),
         INTERNAL(1, "unexpected internal error (a bug: run with --verbose and report it)"),
         USAGE(2, "unknown option or bad argument on the command line"),
         CONFIG_FILE_MISSING(3, "the config file does not exist"),
@@ -25,7 +25,8 @@ public class LoginException extends Exception {
         ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
         KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
-        CANCELLED(16, "the login was cancelled before it ended");
+        CANCELLED(16, "the login was cancelled before it ended"),
+        CACHE_FAILED(17, "the token cache could not be used (not private to this user, or locked too long)");
 
         public final int code;
         public final String meaning;
@@ -110,7 +111,12 @@ public class LoginException extends Exception {
     /** The token endpoint answered with an error object (RFC 6749 §5.2). */
     public static final class TokenError extends OAuthError {
         TokenError(int httpStatus, String error, String errorDescription) {
-            super(Exit.TOKEN_REJECTED, "The token endpoint refused the code (HTTP " + httpStatus + ")",
+            this("the code", httpStatus, error, errorDescription);
+        }
+
+        /** {@code refused} names what the request sent: the code, or the refresh token. */
+        TokenError(String refused, int httpStatus, String error, String errorDescription) {
+            super(Exit.TOKEN_REJECTED, "The token endpoint refused " + refused + " (HTTP " + httpStatus + ")",
                     httpStatus, error, errorDescription);
         }
     }

@@ -9,7 +9,7 @@
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
 //SOURCES Arguments.java Log.java PkceUtil.java AuthorizationRequest.java CallbackServer.java AuthorizationResponse.java
 //SOURCES IdentityProvider.java IdTokenValidator.java Http.java Urls.java LoginConfig.java LoginException.java Browser.java
-//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java
+//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java Session.java TokenCache.java
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.PrintStream;
@@ -152,16 +152,21 @@ public final class OcsPkceLogin {
         Log log = new Log(err, arguments.verbose(), arguments.quiet());
         try (Cancellation cancellation = new Cancellation(log);
                 Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser)) {
-            JSONObject tokens;
+            LoginConfig config;
+            Session.Provider provider;
             if (arguments.demo()) {
-                LoginConfig config = Demo.config(arguments.overrides());
-                try (LocalKeycloak keycloak = cancellation.closeIfCancelled(Demo.start(config, log))) {
-                    tokens = login(config, chosen, arguments.limits(), log);
-                }
+                config = Demo.config(arguments.overrides());
+                provider = () -> cancellation.closeIfCancelled(Demo.start(config, log))::close;
             } else {
                 Path file = arguments.configFile() != null ? arguments.configFile() : Path.of("config.ini");
-                tokens = login(LoginConfig.load(file, arguments.configFile() == null, arguments.overrides()), chosen, arguments.limits(), log);
+                config = LoginConfig.load(file, arguments.configFile() == null, arguments.overrides());
+                provider = Session.Provider.ELSEWHERE;
             }
+            if (arguments.logout()) {
+                Session.logout(config, arguments.cache(), arguments.limits(), log, provider);
+                return LoginException.Exit.OK.code;
+            }
+            JSONObject tokens = Session.tokens(config, arguments.cache(), chosen, arguments.limits(), log, provider);
             out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toString(2)) : tokens.getString("access_token"));
             out.flush();
             return LoginException.Exit.OK.code;

@@ -6,6 +6,9 @@
 # With FOLLOW_CALLBACK=0 it prints the callback URL instead of requesting it (for the floor).
 set -euo pipefail
 url=$1
+if [[ $url == file://* ]]; then # the tool's launch page: follow its link, as a browser would
+  url=$(grep -o 'id="go" href="[^"]*"' "${url#file://}" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+fi
 jar=$(mktemp)
 trap 'rm -f "$jar"' EXIT
 page=$(curl -sf -c "$jar" -b "$jar" "$url")

@@ -49,7 +49,7 @@ class ArgumentsTest {
 
     @Test
     void anAmbiguousAbbreviationNamesTheCandidates() {
-        assertEquals("'--c' could be any of --config, --client-id, --connect-timeout", usageError("--c", "x"));
+        assertEquals("'--c' could be any of --config, --client-id, --connect-timeout, --cache-dir", usageError("--c", "x"));
     }
 
     @Test

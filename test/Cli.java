@@ -27,12 +27,24 @@ final class Cli {
     private Cli() {
     }
 
+    /**
+     * The tests of the login itself never touch the user's token cache: they run with --no-cache,
+     * unless they choose a cache folder themselves (the cache's own tests).
+     */
+    static String[] withoutTheUsersCache(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.contains("--cache-dir") && !all.contains("--logout") && !all.contains("--no-cache")) {
+            all.add("--no-cache");
+        }
+        return all.toArray(String[]::new);
+    }
+
     static Run run(Browser browser, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long started = System.nanoTime();
         int exitCode = OcsPkceLogin.run(browser, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+                new PrintStream(err, true, StandardCharsets.UTF_8), withoutTheUsersCache(args));
         return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                 (System.nanoTime() - started) / 1_000_000);
     }

@@ -42,18 +42,49 @@ final class CliProcess implements AutoCloseable {
         });
     }
 
-    /** Starts the command line; {@code CLI_WRAPPER} in {@code environment} is a command line to run it under. */
+    private static boolean built;
+
+    /**
+     * Builds the command line once per test run, before any test starts it: JBang's build of one
+     * script must not run twice at once (processes started together would each rebuild it).
+     */
+    private static synchronized void ensureBuilt() throws IOException {
+        if (!built) {
+            try {
+                Process build = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "build", "OcsPkceLogin.java")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (build.waitFor() != 0) {
+                    throw new IOException("jbang build OcsPkceLogin.java failed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            built = true;
+        }
+    }
+
+    /**
+     * Starts the command line; {@code CLI_WRAPPER} in {@code environment} is a command line to run it
+     * under, and {@code JAVA_OPTION} one option for the tool's JVM (JBang's -R).
+     */
     static CliProcess start(Map<String, String> environment, String... args) throws IOException {
+        ensureBuilt();
         List<String> command = new ArrayList<>();
         if (environment.containsKey("CLI_WRAPPER")) {
             command.addAll(List.of(environment.get("CLI_WRAPPER").split(" ")));
         }
-        command.addAll(List.of(Path.of("jbang").toAbsolutePath().toString(), "OcsPkceLogin.java"));
-        command.addAll(List.of(args));
+        command.add(Path.of("jbang").toAbsolutePath().toString());
+        if (environment.containsKey("JAVA_OPTION")) {
+            command.add("-R" + environment.get("JAVA_OPTION"));
+        }
+        command.add("OcsPkceLogin.java");
+        command.addAll(List.of(args.length == 0 || args[0].equals("--help") ? args : Cli.withoutTheUsersCache(args)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("BROWSER");
         builder.environment().putAll(environment);
         builder.environment().remove("CLI_WRAPPER");
+        builder.environment().remove("JAVA_OPTION");
         return new CliProcess(builder.start());
     }
 

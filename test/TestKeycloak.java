@@ -74,6 +74,43 @@ final class TestKeycloak {
         return get().issuer();
     }
 
+    /** How many token requests (code exchanges and refreshes) Keycloak has logged for {@code clientId}. */
+    static int tokenRequests(String clientId) throws java.io.IOException {
+        get();
+        try (var lines = java.nio.file.Files.lines(LocalKeycloak.log())) {
+            return (int) lines.filter(line -> line.contains("type=\"CODE_TO_TOKEN\"") || line.contains("type=\"REFRESH_TOKEN\""))
+                    .filter(line -> line.contains("clientId=\"" + clientId + "\""))
+                    .count();
+        }
+    }
+
+    /** The status of Keycloak's userinfo endpoint for {@code accessToken}: 200 when Keycloak accepts the token. */
+    static int userinfoStatus(String accessToken) {
+        try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
+            return unirest.get(issuer() + "/protocol/openid-connect/userinfo").header("Authorization", "Bearer " + accessToken)
+                    .asString().getStatus();
+        }
+    }
+
+    /** Keycloak's answer to a refresh with {@code refreshToken}: the status and the body. */
+    static kong.unirest.core.HttpResponse<String> refreshDirectly(String clientId, String refreshToken) {
+        try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
+            return unirest.post(issuer() + "/protocol/openid-connect/token").field("grant_type", "refresh_token")
+                    .field("client_id", clientId).field("refresh_token", refreshToken).asString();
+        }
+    }
+
+    /** Ends the user's session at Keycloak (its logout endpoint, as a public client with the refresh token). */
+    static void endSession(String clientId, String refreshToken) {
+        try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
+            int status = unirest.post(issuer() + "/protocol/openid-connect/logout").field("client_id", clientId)
+                    .field("refresh_token", refreshToken).asEmpty().getStatus();
+            if (status != 204) {
+                throw new IllegalStateException("Keycloak's logout answered " + status);
+            }
+        }
+    }
+
     private static Map<String, String> demoUser() {
         try {
             return LocalKeycloak.demoIni().get("Test");
