@@ -48,6 +48,8 @@ final class Http implements AutoCloseable {
                 .connectTimeout(Math.toIntExact(connectTimeout.toMillis()))
                 .requestTimeout(Math.toIntExact(readTimeout.toMillis()))
                 .followRedirects(false)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1) // a few small requests: no HTTP/2 stack to load, no h2c upgrade
+                .sslContext(Tls.lazy(Tls::javaDefault))
                 .setDefaultHeader("Accept", "application/json")
                 .setDefaultHeader("User-Agent", "ocs-pkce-login");
     }
@@ -149,19 +151,45 @@ final class Http implements AutoCloseable {
     }
 
     /**
-     * Closes the JDK HTTP client where it can be closed (Java 21+): a live client keeps a thread in
-     * native code, for which the JVM waits 300 ms at exit.
+     * Ends the JDK HTTP client's selector thread, so that the process can exit at once: the JVM waits
+     * up to 300 ms at exit for a thread in native code, and that thread sits in epoll. Java 21+ has
+     * {@code HttpClient.shutdownNow()}; on Java 17 to 20 its internal selector manager is shut down
+     * (which needs {@code --add-opens java.net.http/jdk.internal.net.http=ALL-UNNAMED}, in the script's
+     * //JAVA_OPTIONS); without either, the client just ends with the process.
      */
     @Override
     public void close() {
-        if (unirest.config().isRunning() && unirest.config().getClient().getClient() instanceof AutoCloseable client) {
-            try {
-                client.close();
-            } catch (Exception ignored) {
-                // nothing left to release
+        if (unirest.config().isRunning()) {
+            java.net.http.HttpClient client = unirest.config().getClient().getClient() instanceof java.net.http.HttpClient jdk ? jdk : null;
+            if (client != null) {
+                stopSelector(client);
             }
         }
         unirest.close();
+    }
+
+    private static void stopSelector(java.net.http.HttpClient client) {
+        try {
+            java.net.http.HttpClient.class.getMethod("shutdownNow").invoke(client); // Java 21+
+            return;
+        } catch (ReflectiveOperationException olderJava) {
+            // below
+        }
+        try {
+            Object implementation = field(client, "impl");
+            Object selectorManager = field(implementation, "selmgr");
+            java.lang.reflect.Method shutdown = selectorManager.getClass().getDeclaredMethod("shutdown");
+            shutdown.setAccessible(true);
+            shutdown.invoke(selectorManager);
+        } catch (ReflectiveOperationException | RuntimeException notOpened) {
+            // the client ends with the process, 300 ms later
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(owner);
     }
 
     /**

@@ -211,12 +211,19 @@ public final class IdTokenValidator {
         }
     }
 
-    /** Fetches the key set now (into the cache), e.g. while the user signs in. Failures are left for {@link #validate}. */
-    void prefetchKeys() {
-        try {
-            keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
-        } catch (KeySourceException e) {
-            // validate() fetches again and reports it
+    /**
+     * This validator, with the key set fetched now (into the cache) when {@code fetch}: done while the
+     * user signs in, so that checking the token costs nothing then. A failure is left for
+     * {@link #validate}, which fetches again and reports it.
+     */
+    IdTokenValidator withKeysFetched(boolean fetch) {
+        if (fetch) {
+            try {
+                keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+            } catch (KeySourceException e) {
+                // reported by validate()
+            }
         }
+        return this;
     }
 }

@@ -26,7 +26,11 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
             throw LoginException.providerInvalid("discovery document", url, "answered HTTP " + answer.status()
                     + (answer.status() == 404 ? "; is Resource/Authority right?" : ""));
         }
-        JSONObject document = answer.body();
+        return fromDocument(answer.body(), authority, url);
+    }
+
+    /** The checks of a discovery document fetched from {@code url} for {@code authority} (Discovery §4.3). */
+    static IdentityProvider fromDocument(JSONObject document, URI authority, URI url) throws LoginException {
         String issuer = string(document, "issuer", url);
         if (!Urls.stripTrailingSlash(issuer).equals(Urls.stripTrailingSlash(authority.toString()))) {
             throw LoginException.providerInvalid("discovery document", url, "names the issuer '" + Log.printable(issuer)

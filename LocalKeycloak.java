@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES LoginException.java LoginConfig.java Urls.java Http.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
+//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 

@@ -2,20 +2,22 @@
 //JAVA 17+
 //CDS
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -Xlog:disable -Xlog:all=warning,cds*=off:stderr
+//JAVA_OPTIONS --add-opens java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DEPS commons-cli:commons-cli:1.11.0
 //DEPS org.apache.commons:commons-text:1.15.0
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
 //SOURCES Arguments.java Log.java PkceUtil.java AuthorizationRequest.java CallbackServer.java AuthorizationResponse.java
-//SOURCES IdentityProvider.java IdTokenValidator.java Http.java Urls.java LoginConfig.java LoginException.java Browser.java
-//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java Session.java TokenCache.java
+//SOURCES IdentityProvider.java IdTokenValidator.java Http.java Tls.java Urls.java LoginConfig.java LoginException.java Browser.java
+//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java Session.java TokenCache.java AotTraining.java
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;
 
 /**
@@ -38,7 +40,11 @@ public final class OcsPkceLogin {
     }
 
     public static void main(String... args) {
-        System.exit(run(Browser.system(), System.out, System.err, args));
+        int exitCode = run(Browser.system(), System.out, System.err, args);
+        if (Boolean.getBoolean("ocs.aot.training")) { // set by ./jbang on a run that trains its AOT cache (or CDS archive)
+            AotTraining.walkTheOtherPaths(); // the cache then holds every path, whatever this run was
+        }
+        System.exit(exitCode);
     }
 
     /**
@@ -55,6 +61,10 @@ public final class OcsPkceLogin {
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
             log.detail("authorization_endpoint " + provider.authorizationEndpoint() + ", token_endpoint " + provider.tokenEndpoint());
 
+            // While the user signs in, the ID token's checker gets ready: Nimbus loaded, the provider's keys fetched.
+            CompletableFuture<IdTokenValidator> validator = CompletableFuture.supplyAsync(() ->
+                    IdTokenValidator.forProvider(provider, config.clientId(), http).withKeysFetched(config.scopes().contains("openid")));
+
             // Steps 2, 3 and 4: the callback server, the browser, and the code that comes back.
             AuthorizationCode authorization = authorize(provider, request, config.redirectUri(), browser, limits.callbackTimeout(), log);
             log.detail("code " + Log.mask(authorization.code()));
@@ -62,7 +72,7 @@ public final class OcsPkceLogin {
             log.step(5, "Exchanging the code and code_verifier at " + provider.tokenEndpoint());
             JSONObject tokens = provider.exchangeCode(http, config.clientId(), authorization.code(), request.codeVerifier(),
                     authorization.redirectUri());
-            validateIdToken(tokens, config, IdTokenValidator.forProvider(provider, config.clientId(), http), request.nonce(), log);
+            validateIdToken(tokens, config, validator.join(), request.nonce(), log);
 
             log.step(6, "Got an access token" + IdentityProvider.expiresIn(tokens).stream()
                     .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
@@ -145,7 +155,7 @@ public final class OcsPkceLogin {
             if (arguments.help()) {
                 Arguments.printHelp(out);
             } else {
-                out.println(VERSION);
+                out.println(VERSION + " (Java " + Runtime.version() + ")");
             }
             return LoginException.Exit.OK.code;
         }

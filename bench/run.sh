@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Benchmark: one whole login, warm, against the local Keycloak, with a scripted browser
-# (bench/curl-browser.sh as $BROWSER), side by side in the same run with its floor: the same
-# exchanges with Keycloak made by curl alone (bench/floor.sh).
+# Benchmark: the whole login through the README's command, against a restatement of OSIsoft's
+# Python sample (bench/seed_flow.py: the same six steps with requests and http.server), on the same
+# local Keycloak, with the same scripted browser (bench/curl-browser.sh as $BROWSER, signing in with
+# curl). Paired: each round runs every command once, in turn, so that a slower moment of the
+# machine touches all of them. Also: a cache hit, Java 17, the cold first run, and the curl floor.
 #
-#   bench/run.sh            # RUNS=10 by default; JAVA_HOME picks the Java to measure
+#   bench/run.sh                # RUNS=9 rounds by default (at least 7)
 #
-# Measured per run: wall time (date +%s%N around the command) and peak resident memory
-# (GNU time's %M). Reported: medians, and the ratio of our median wall time to the floor's.
+# Measured per run: wall time (date +%s%N around the command) and peak resident memory (GNU time's
+# %M). Reported: medians, and the median of the per-round ratios to the seed flow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${RUNS:-10}
+runs=${RUNS:-9}
 
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed (Debian/Ubuntu: apt-get install time)" >&2; exit 1; }
 command -v curl > /dev/null || { echo "bench: curl is needed" >&2; exit 1; }
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+python3 -c 'import requests' 2> /dev/null || { echo "bench: python3 with requests is needed (pip install requests)" >&2; exit 1; }
 
 # The local Keycloak: reused when it runs, otherwise started here and stopped at the end.
 stop_keycloak=false
@@ -23,23 +25,22 @@ if ! ./jbang LocalKeycloak.java status 2>&1 | grep -q '^Keycloak serves'; then
 fi
 work=$(mktemp -d)
 trap '$stop_keycloak && ./jbang LocalKeycloak.java stop; rm -rf "$work"' EXIT
+export BROWSER=bench/curl-browser.sh
 
-# The tool's JVM exactly as JBang starts it: its classpath, //JAVA_OPTIONS and CDS archive.
-# JBang writes the archive at the end of the first run after a build: make that run a login.
-./jbang build OcsPkceLogin.java > /dev/null 2>&1
-archive="$(dirname "$(./jbang info jar OcsPkceLogin.java 2> /dev/null)")/OcsPkceLogin.jsa"
-rm -f "$archive"
-BROWSER=bench/curl-browser.sh ./jbang OcsPkceLogin.java --config keycloak/demo.ini > /dev/null 2>&1
-classpath=$(./jbang info classpath OcsPkceLogin.java 2> /dev/null)
-options=$(sed -n 's|^//JAVA_OPTIONS ||p' OcsPkceLogin.java)
-[ -f "$archive" ] && options="$options -XX:SharedArchiveFile=$archive"
+config=(--config keycloak/demo.ini)
+seed=(python3 bench/seed_flow.py keycloak/demo.ini)
+floor=(bench/floor.sh)
+login=(./jbang OcsPkceLogin.java "${config[@]}" --no-cache -q)
+login17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --no-cache -q)
+hit=(./jbang OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
+hit17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
 
 # measure NAME COMMAND...: appends "wall_ms peak_kib" to $work/NAME
 measure() {
   local name=$1 start end
   shift
   start=$(date +%s%N)
-  if ! BROWSER=bench/curl-browser.sh /usr/bin/time -f '%M' -o "$work/rss" "$@" > "$work/out" 2> "$work/err"; then
+  if ! /usr/bin/time -f '%M' -o "$work/rss" "$@" > "$work/out" 2> "$work/err"; then
     echo "bench: a run failed: $*" >&2
     cat "$work/err" >&2
     exit 1
@@ -48,33 +49,54 @@ measure() {
   echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$work/rss")" >> "$work/$name"
 }
 
-floor=(bench/floor.sh)
-tool=("$java" $options -cp "$classpath" OcsPkceLogin --config keycloak/demo.ini)
-launcher=(./jbang OcsPkceLogin.java --config keycloak/demo.ini)
-
-for warmup in 1 2; do
-  measure warmup "${floor[@]}"; measure warmup "${tool[@]}"; measure warmup "${launcher[@]}"
+# Warm: JBang builds, the launcher caches its command, the AOT cache (Java 25+) and JBang's CDS
+# archive (Java 17) are trained; a login fills the token cache for the hits.
+for warmup in 1 2 3; do
+  measure warmup "${login[@]}"; measure warmup "${login17[@]}"; measure warmup "${hit[@]}"; measure warmup "${seed[@]}"
 done
 for ((i = 1; i <= runs; i++)); do
+  measure seed "${seed[@]}"
+  measure login "${login[@]}"
+  measure login17 "${login17[@]}"
+  measure hit "${hit[@]}"
+  measure hit17 "${hit17[@]}"
   measure floor "${floor[@]}"
-  measure tool "${tool[@]}"
-  measure launcher "${launcher[@]}"
+done
+
+# The cold first run: the first after a build of the script (JBang compiles it, the launcher asks
+# JBang for the command, and the run trains the AOT cache), three times.
+jar_folder=$(dirname "$(./jbang info jar OcsPkceLogin.java 2> /dev/null)")
+for cold in 1 2 3; do
+  rm -rf "$jar_folder" "${XDG_CACHE_HOME:-$HOME/.cache}/ocs-pkce-login/launcher"
+  measure cold "${login[@]}"
 done
 
 median() { # FILE COLUMN
   sort -n -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-floor_ms=$(median "$work/floor" 1)
-tool_ms=$(median "$work/tool" 1)
-launcher_ms=$(median "$work/launcher" 1)
-java_version=$("$java" -version 2>&1 | head -n 1 | sed 's/.*version "\([^"]*\)".*/Java \1/')
-ratio() { awk -v a="$1" -v b="$floor_ms" 'BEGIN { printf "%.1f", a / b }'; }
+paired_ratio() { # NAME: the median of the per-round ratios NAME / seed
+  paste -d ' ' "$work/$1" "$work/seed" | awk '{ print $1 / $3 }' | sort -n \
+    | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+java_of() { # ARGS...: the Java the launcher runs the tool on, with these JBang arguments
+  ./jbang "$@" OcsPkceLogin.java --version 2> /dev/null | sed -n 's/.*(\(Java [^)]*\))$/\1/p'
+}
+row() { # LABEL NAME JAVA
+  printf '| %s | %s | %s ms | %s MiB | %s |\n' "$1" "$3" "$(median "$work/$2" 1)" "$(( $(median "$work/$2" 2) / 1024 ))" "$(paired_ratio "$2")"
+}
+newest=$(java_of)
+seventeen=$(java_of --java 17)
 
 echo
-echo "$runs runs each, warm, $(nproc) cores; the floor's callback request is left out (nobody listens for it)"
+echo "$runs paired rounds after 3 warm-up rounds, $(nproc) cores; $(python3 --version 2>&1)"
 echo
-echo "| What runs | Java | Median wall time | Median peak RSS | Ratio to the floor |"
+echo "| What runs | Java | Median wall time | Median peak RSS | Ratio to the seed flow (median of pairs) |"
 echo "|---|---|---:|---:|---:|"
-echo "| Floor: the same exchanges by curl alone (\`bench/floor.sh\`) | - | $floor_ms ms | $(( $(median "$work/floor" 2) / 1024 )) MiB | 1.0 |"
-echo "| The tool's JVM, as JBang starts it (with CDS) | $java_version | $tool_ms ms | $(( $(median "$work/tool" 2) / 1024 )) MiB | $(ratio "$tool_ms") |"
-echo "| \`./jbang OcsPkceLogin.java\` (JBang's own JVM first) | $java_version | $launcher_ms ms | $(( $(median "$work/launcher" 2) / 1024 )) MiB | $(ratio "$launcher_ms") |"
+row "Seed flow: OSIsoft's Python sample, restated (\`bench/seed_flow.py\`)" seed "-"
+row "\`./jbang OcsPkceLogin.java\`: a whole login" login "$newest"
+row "\`./jbang --java 17 OcsPkceLogin.java\`: a whole login" login17 "$seventeen"
+row "\`./jbang OcsPkceLogin.java\`: a cache hit" hit "$newest"
+row "\`./jbang --java 17 OcsPkceLogin.java\`: a cache hit" hit17 "$seventeen"
+row "Floor: the same exchanges by curl alone (\`bench/floor.sh\`)" floor "-"
+printf '| %s | %s | %s ms | %s MiB | %s |\n' "The cold first run after a build (compile, launcher, AOT training; median of 3)" "$newest" \
+  "$(median "$work/cold" 1)" "$(( $(median "$work/cold" 2) / 1024 ))" "-"

@@ -215,14 +215,27 @@ class CacheEndToEndTest {
         assertEquals(TokenCache.FORMAT, entry.getString("format"));
     }
 
-    /** A cache hit is what scripts pay each time: the tool's JVM reads the file and prints, loading no network code. */
+    /**
+     * A cache hit is what scripts pay each time: the tool's JVM reads the file and prints, loading no
+     * network code. Seen on Java 17, whose CDS archive loads classes as they are asked for: on Java 25
+     * the AOT cache maps all of its classes at start-up, whichever path then runs.
+     */
     @Test
     void aCacheHitLoadsNoHttpClientNimbusOrCallbackServer(@TempDir Path logs) throws Exception {
         run(LONG_LIVED);
-        try (CliProcess cli = CliProcess.start(Map.of("JAVA_OPTION", "-Xlog:class+load:file=" + logs + "/%p.log"),
-                "--config", "keycloak/demo.ini", "--client-id", LONG_LIVED, "--cache-dir", cacheDir.toString())) {
-            assertEquals(0, cli.waitFor(Duration.ofSeconds(120)), cli.err());
-            assertTrue(cli.err().contains("Using the cached access token"), cli.err());
+        for (int run = 0; run < 2; run++) { // the first may be the launcher's training run, which loads every path on purpose
+            if (run == 1) {
+                try (var old = Files.list(logs)) {
+                    for (Path log : old.toList()) {
+                        Files.delete(log);
+                    }
+                }
+            }
+            try (CliProcess cli = CliProcess.start(Map.of("JBANG_OPTIONS", "--java 17", "JAVA_OPTION", "-Xlog:class+load:file=" + logs + "/%p.log"),
+                    "--config", "keycloak/demo.ini", "--client-id", LONG_LIVED, "--cache-dir", cacheDir.toString())) {
+                assertEquals(0, cli.waitFor(Duration.ofSeconds(120)), cli.err());
+                assertTrue(cli.err().contains("Using the cached access token"), cli.err());
+            }
         }
         String tool = null;
         try (var files = Files.list(logs)) {

@@ -66,7 +66,8 @@ final class CliProcess implements AutoCloseable {
 
     /**
      * Starts the command line; {@code CLI_WRAPPER} in {@code environment} is a command line to run it
-     * under, and {@code JAVA_OPTION} one option for the tool's JVM (JBang's -R).
+     * under, {@code JBANG_OPTIONS} JBang options (e.g. {@code --java 17}), and {@code JAVA_OPTION} one
+     * option for the tool's JVM (JBang's -R).
      */
     static CliProcess start(Map<String, String> environment, String... args) throws IOException {
         ensureBuilt();
@@ -75,6 +76,9 @@ final class CliProcess implements AutoCloseable {
             command.addAll(List.of(environment.get("CLI_WRAPPER").split(" ")));
         }
         command.add(Path.of("jbang").toAbsolutePath().toString());
+        if (environment.containsKey("JBANG_OPTIONS")) {
+            command.addAll(List.of(environment.get("JBANG_OPTIONS").split(" ")));
+        }
         if (environment.containsKey("JAVA_OPTION")) {
             command.add("-R" + environment.get("JAVA_OPTION"));
         }
@@ -85,6 +89,7 @@ final class CliProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         builder.environment().remove("CLI_WRAPPER");
         builder.environment().remove("JAVA_OPTION");
+        builder.environment().remove("JBANG_OPTIONS");
         return new CliProcess(builder.start());
     }
 

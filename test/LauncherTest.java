@@ -1,0 +1,242 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ./jbang launcher's cache of JBang's command line: a hit runs the tool without JBang, any
+ * change it depends on is a miss, user arguments never meet the shell, and its folder is private.
+ * Each test has its own copy of the scripts and its own cache folder.
+ */
+class LauncherTest {
+
+    @TempDir
+    Path work;
+
+    /** A copy of the scripts, as a user's checkout. */
+    private Path checkout() throws IOException {
+        Path copy = Files.createDirectories(work.resolve("checkout"));
+        try (Stream<Path> files = Files.list(Path.of("."))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") || f.getFileName().toString().equals("jbang")).toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Files.createDirectories(copy.resolve("keycloak"));
+        for (String file : List.of("demo.ini", "ocs-pkce-demo-realm.json")) {
+            Files.copy(Path.of("keycloak", file), copy.resolve("keycloak").resolve(file));
+        }
+        return copy;
+    }
+
+    private record Result(int exitCode, String out, String err) {
+        boolean hit() {
+            return err.contains("[jbang] launch cache: hit");
+        }
+    }
+
+    /** Runs the copy's launcher; its caches (the launcher's, JBang's download) live in this test's folder. */
+    private Result launch(Path checkout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(checkout.resolve("jbang").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(checkout.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        builder.environment().put("OCS_LAUNCHER_VERBOSE", "1");
+        builder.environment().remove("BROWSER");
+        Process process = builder.start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String out = read(process.getInputStream());
+        assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the launcher ended");
+        return new Result(process.exitValue(), out, err.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Path launcherFolder() {
+        return work.resolve("cache").resolve("ocs-pkce-login").resolve("launcher");
+    }
+
+    @Test
+    void aSecondRunIsAHitThatNeedsNoJBangAndPrintsOnlyTheResult() throws Exception {
+        Path checkout = checkout();
+        Result first = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("launch cache: miss: no entry yet"), first.err());
+        assertTrue(first.out().matches(java.util.regex.Pattern.quote(OcsPkceLogin.VERSION) + " \\(Java [^)]+\\)\n"),
+                "stdout holds the result alone, even in a training run: " + first.out());
+        for (int i = 0; i < 2; i++) {
+            Result again = launch(checkout, "OcsPkceLogin.java", "--version");
+            assertTrue(again.hit(), again.err());
+            assertEquals(first.out(), again.out());
+            assertFalse(again.err().contains("Building") || again.err().contains("Resolving"), "JBang did not run: " + again.err());
+        }
+        assertEquals("rwx------", PrivateFiles.mode(launcherFolder()));
+    }
+
+    /** Arguments with everything a shell would act on reach the tool as they were given, on a miss and on a hit. */
+    @Test
+    void argumentsReachTheToolVerbatimAndNeverMeetTheShell() throws Exception {
+        Path checkout = checkout();
+        Path pwned = work.resolve("pwned");
+        String hostile = "http://x/$(touch " + pwned + ")`touch " + pwned + "`;touch " + pwned + " * \"q\" 'a b' \\";
+        for (int run = 0; run < 2; run++) {
+            Result result = launch(checkout, "OcsPkceLogin.java", "--authority", "https://a.example", "--client-id", "c",
+                    "--redirect-uri", hostile);
+            assertEquals(LoginException.Exit.CONFIG_INVALID.code, result.exitCode(), result.err());
+            assertTrue(result.err().contains("'" + hostile + "'"), "run " + run + ": " + result.err());
+            assertFalse(Files.exists(pwned), "no shell ran any part of an argument");
+            assertEquals(run == 1, result.hit(), result.err());
+        }
+    }
+
+    @Test
+    void aChangedSourceIsAMissButATouchedOneIsNot() throws Exception {
+        Path checkout = checkout();
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        Path source = checkout.resolve("Urls.java");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").hit(), "only the time changed: still a hit");
+
+        Files.writeString(source, Files.readString(source) + "\n// changed\n");
+        Result changed = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertEquals(0, changed.exitCode(), changed.err());
+        assertTrue(changed.err().contains("launch cache: miss: a source or file changed"), changed.err());
+        assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").hit());
+
+        Path built = checkout.resolve("keycloak").resolve("demo.ini"); // a //FILES file of LocalKeycloak, sourced by the tool
+        Files.writeString(built, Files.readString(built) + "\n# changed\n");
+        assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").err().contains("miss: a source or file changed"));
+    }
+
+    @Test
+    void aMissingFileSendsTheRunBackToJBang() throws Exception {
+        Path checkout = checkout();
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        Files.delete(checkout.resolve("Tls.java"));
+        Result missing = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertTrue(missing.err().contains("miss: " + checkout.toRealPath().resolve("Tls.java") + " is gone"), missing.err());
+        assertTrue(missing.exitCode() != 0, "JBang reports the missing source: " + missing.err());
+    }
+
+    @Test
+    void aLaunchFolderOthersCanWriteIsNotUsed() throws Exception {
+        Path checkout = checkout();
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        Files.setPosixFilePermissions(launcherFolder(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Result result = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.err().contains("is not this user's private folder; not using the launch cache"), result.err());
+        assertFalse(result.hit());
+    }
+
+    /** JBang's build of one script is not safe twice at once; the launcher runs one JBang at a time. */
+    @Test
+    void firstRunsAtTheSameTimeAllSucceed() throws Exception {
+        Path checkout = checkout();
+        List<CompletableFuture<Result>> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return launch(checkout, "OcsPkceLogin.java", "--version");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (CompletableFuture<Result> run : runs) {
+            Result result = run.get(300, TimeUnit.SECONDS);
+            assertEquals(0, result.exitCode(), result.err());
+            assertTrue(result.out().startsWith(OcsPkceLogin.VERSION + " (Java "), result.out());
+        }
+    }
+
+    /** A script with //CDS runs on the newest Java 25+ with an AOT cache; --java keeps the Java asked for. */
+    @Test
+    void theToolRunsOnTheNewestJavaWithAnAotCacheUnlessAnotherIsAsked() throws Exception {
+        Path checkout = checkout();
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        String newest = newestJava25();
+        List<Path> entries;
+        try (Stream<Path> files = Files.list(launcherFolder())) {
+            entries = files.filter(Files::isDirectory).toList();
+        }
+        assertEquals(1, entries.size(), entries.toString());
+        String command = Files.readString(entries.get(0).resolve("command")).replace('\0', ' ');
+        if (newest != null) {
+            assertTrue(command.startsWith(newest + "/bin/java "), command);
+            assertTrue(Files.size(entries.get(0).resolve("app.aot")) > 1_000_000, "the AOT cache was trained");
+        }
+        for (int run = 0; run < 2; run++) { // the first writes JBang's CDS archive for Java 17, and is not cached
+            Result seventeen = launch(checkout, "--java", "17", "OcsPkceLogin.java", "--version");
+            assertEquals(0, seventeen.exitCode(), seventeen.err());
+        }
+        try (Stream<Path> files = Files.list(launcherFolder())) {
+            List<Path> onSeventeen = files.filter(Files::isDirectory).filter(entry -> majorOf(entry) == 17).toList();
+            assertEquals(1, onSeventeen.size(), "--java 17 has an entry of its own");
+            assertFalse(Files.exists(onSeventeen.get(0).resolve("aot")), "and JBang's CDS, not an AOT cache");
+        }
+    }
+
+    /** The Java version of an entry's command, from its JDK's release file. */
+    private static int majorOf(Path entry) {
+        try {
+            String java = Files.readString(entry.resolve("command")).split("\0")[0];
+            for (String line : Files.readAllLines(Path.of(java).getParent().getParent().resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    return Integer.parseInt(line.substring(14).split("[.\"]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not an entry
+        }
+        return 0;
+    }
+
+    /** The newest JDK of version 25 or more among the usual install folders, as the launcher looks for it. */
+    private static String newestJava25() throws IOException {
+        String best = null;
+        int bestMajor = 0;
+        List<Path> homes = new ArrayList<>();
+        if (Files.isDirectory(Path.of("/usr/lib/jvm"))) {
+            try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+                homes.addAll(jvms.filter(home -> !Files.isSymbolicLink(home)).toList());
+            }
+        }
+        for (Path home : homes) {
+            Path release = home.resolve("release");
+            if (!Files.isRegularFile(release) || !Files.isExecutable(home.resolve("bin/java"))) {
+                continue;
+            }
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    int major = Integer.parseInt(line.substring(14).split("[.\"]")[0]);
+                    if (major >= 25 && major > bestMajor) {
+                        best = home.toString();
+                        bestMajor = major;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+}
