@@ -22,24 +22,30 @@ import org.apache.commons.cli.help.TextHelpAppendable;
  * failure whose message names the option, with a suggestion for a mistyped one.
  */
 record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.Limits limits, Session.CacheOptions cache,
-        boolean logout, boolean noBrowser, Output output, boolean demo, boolean verbose, boolean quiet, boolean help, boolean version) {
+        boolean logout, boolean noBrowser, boolean device, boolean paste, Output output, boolean demo, boolean verbose, boolean quiet,
+        boolean help, boolean version) {
 
     enum Output { TOKEN, JSON }
 
     private static final Options OPTIONS = new Options();
 
     static {
-        add(null, "config", "FILE", "INI file with a [Configuration] section (default: config.ini)");
+        add(null, "config", "FILE", "INI file with a [Configuration] section (default: ./config.ini, else"
+                + " ~/.config/ocs-pkce-login/config.ini)");
         add(null, LoginConfig.Setting.RESOURCE, "URL", "OCS address; the issuer is then {Resource}/identity");
         add(null, LoginConfig.Setting.TENANT_ID, "ID", "OCS tenant, sent as acr_values=tenant:{ID}");
         add(null, LoginConfig.Setting.CLIENT_ID, "ID", "The client registered for Authorization Code + PKCE");
         add(null, LoginConfig.Setting.AUTHORITY, "URL", "The issuer of another OpenID Connect provider");
-        add(null, LoginConfig.Setting.SCOPE, "SCOPES", "Space-separated scopes (default: " + LoginConfig.DEFAULT_SCOPE + ")");
+        add(null, LoginConfig.Setting.SCOPE, "SCOPES", "Space-separated scopes (default: " + LoginConfig.DEFAULT_SCOPE + " for OCS, "
+                + LoginConfig.DEFAULT_OIDC_SCOPE + " with Authority)");
         add(null, LoginConfig.Setting.REDIRECT_URI, "URL", "Loopback redirect URI (default: " + LoginConfig.DEFAULT_REDIRECT_URI + ")");
+        add(null, LoginConfig.Setting.CA_FILE, "PEM", "CA certificates to trust besides Java's own (a company or private CA)");
         add(null, "timeout", "SECONDS", "How long to wait for the sign-in (default: 300)");
         add(null, "connect-timeout", "SECONDS", "Connect timeout for each call to the provider (default: 10)");
         add(null, "read-timeout", "SECONDS", "Time limit for each whole answer of the provider (default: 30)");
         add(null, "no-browser", null, "Do not open a browser; only print the URL to open");
+        add(null, "device", null, "Sign in on another device with a code (RFC 8628 device flow), for machines without a browser");
+        add(null, "paste", null, "Sign in in a browser anywhere, then paste the address it ended at (SSH, containers)");
         add(null, "min-validity", "SECONDS", "A cached access token with at least this much time left is printed at once; an older"
                 + " one is refreshed (default: 60)");
         add(null, "force-login", null, "Sign in in the browser even when the cache has tokens (the new ones are cached)");
@@ -80,26 +86,37 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         LoginConfig.Overrides overrides = new LoginConfig.Overrides(
                 value(line, LoginConfig.Setting.RESOURCE), value(line, LoginConfig.Setting.TENANT_ID),
                 value(line, LoginConfig.Setting.CLIENT_ID), value(line, LoginConfig.Setting.AUTHORITY),
-                value(line, LoginConfig.Setting.SCOPE), value(line, LoginConfig.Setting.REDIRECT_URI));
+                value(line, LoginConfig.Setting.SCOPE), value(line, LoginConfig.Setting.REDIRECT_URI),
+                value(line, LoginConfig.Setting.CA_FILE));
         OcsPkceLogin.Limits limits = new OcsPkceLogin.Limits(seconds(line, "timeout", 300, 1),
                 seconds(line, "connect-timeout", 10, 1), seconds(line, "read-timeout", 30, 1));
         Session.CacheOptions cache = new Session.CacheOptions(
-                line.hasOption("cache-dir") ? Path.of(line.getOptionValue("cache-dir")) : TokenCache.defaultFolder(),
+                line.hasOption("cache-dir") ? Path.of(last(line, "cache-dir", null)) : TokenCache.defaultFolder(),
                 seconds(line, "min-validity", 60, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
         if (cache.noCache() && line.hasOption("logout")) {
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
         }
-        return new Arguments(line.hasOption("config") ? Path.of(line.getOptionValue("config")) : null, overrides, limits, cache,
-                line.hasOption("logout"), line.hasOption("no-browser"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
+        if (line.hasOption("device") && line.hasOption("paste")) {
+            throw usage("--device and --paste exclude each other: choose one way to sign in");
+        }
+        return new Arguments(line.hasOption("config") ? Path.of(last(line, "config", null)) : null, overrides, limits, cache,
+                line.hasOption("logout"), line.hasOption("no-browser"), line.hasOption("device"), line.hasOption("paste"), output(line),
+                line.hasOption("demo"), line.hasOption("verbose"),
                 line.hasOption("quiet"), line.hasOption("help"), line.hasOption("version"));
     }
 
     private static String value(CommandLine line, LoginConfig.Setting setting) {
-        return line.getOptionValue(setting.option.substring(2));
+        return last(line, setting.option.substring(2), null);
+    }
+
+    /** An option's value; given more than once, the last one counts (so that an alias can be overridden). */
+    private static String last(CommandLine line, String option, String otherwise) {
+        String[] values = line.getOptionValues(option);
+        return values == null || values.length == 0 ? otherwise : values[values.length - 1];
     }
 
     private static Duration seconds(CommandLine line, String option, long defaultSeconds, long least) throws LoginException {
-        String text = line.getOptionValue(option, String.valueOf(defaultSeconds));
+        String text = last(line, option, String.valueOf(defaultSeconds));
         try {
             long value = Long.parseLong(text.strip());
             if (value >= least && value <= 86_400) {
@@ -112,7 +129,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
     }
 
     private static Output output(CommandLine line) throws LoginException {
-        String text = line.getOptionValue("output", "token");
+        String text = last(line, "output", "token");
         try {
             return Output.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -74,6 +74,27 @@ public sealed interface AuthorizationResponse {
     }
 
     /**
+     * Judges an address the browser ended at (pasted by the user, {@code --paste}): it must be the
+     * redirect URI itself, scheme, host, port and path, and then its query is judged like any callback.
+     */
+    static AuthorizationResponse fromRedirect(String address, java.net.URI redirectUri, Expected expected) {
+        java.net.URI url;
+        try {
+            url = new java.net.URI(address.strip());
+        } catch (java.net.URISyntaxException e) {
+            return new Refused("It is not an address (" + e.getReason() + ").");
+        }
+        boolean sameEndpoint = redirectUri.getScheme().equalsIgnoreCase(String.valueOf(url.getScheme()))
+                && redirectUri.getHost().equalsIgnoreCase(String.valueOf(url.getHost()))
+                && redirectUri.getPort() == url.getPort()
+                && redirectUri.getRawPath().equals(url.getRawPath());
+        if (!sameEndpoint) {
+            return new Refused("It does not start with the redirect URI " + redirectUri + ".");
+        }
+        return judge(url.getRawQuery(), expected);
+    }
+
+    /**
      * Decodes a form-encoded query strictly: broken percent-encoding, invalid UTF-8 and repeated
      * parameters are errors (RFC 6749 §3.1: parameters MUST NOT be included more than once).
      */

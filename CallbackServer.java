@@ -156,8 +156,12 @@ public final class CallbackServer implements AutoCloseable {
             return code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "No authorization response reached "
-                    + redirectUri + " within " + timeout.toSeconds() + " s: was the sign-in finished in the browser?"
-                    + " (--timeout SECONDS waits longer)" + (unfinished < FLOOD ? "" : "; meanwhile the port was flooded: "
+                    + redirectUri + " within " + timeout.toSeconds() + " s: was the sign-in finished in the browser? If the"
+                    + " browser shows an error of the provider, check ClientId (an unknown client) and that the client's redirect"
+                    + " URIs hold " + redirectUri + " exactly (invalid redirect_uri); if it says the site cannot be reached, the"
+                    + " browser runs on another machine: use --paste, or forward the port (ssh -L " + redirectUri.getPort()
+                    + ":localhost:" + redirectUri.getPort() + " THIS-HOST). --timeout SECONDS waits longer"
+                    + (unfinished < FLOOD ? "" : "; meanwhile the port was flooded: "
                     + unfinished + " connections that never finished a request were closed, so another program on this"
                     + " machine may be in the way"));
         } catch (ExecutionException e) {

@@ -14,6 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import kong.unirest.core.HttpRequest;
 import kong.unirest.core.HttpResponse;
@@ -40,18 +46,45 @@ final class Http implements AutoCloseable {
     private final UnirestInstance unirest = Unirest.spawnInstance();
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Proxies proxies;
+    private final Optional<Path> caFile;
 
-    Http(Duration connectTimeout, Duration readTimeout) {
+    /** Calls through the environment's proxies, trusting Java's CAs. */
+    Http(Duration connectTimeout, Duration readTimeout) throws LoginException {
+        this(connectTimeout, readTimeout, Optional.empty());
+    }
+
+    /** Calls through the environment's proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), trusting Java's CAs and {@code caFile}'s. */
+    Http(Duration connectTimeout, Duration readTimeout, Optional<Path> caFile) throws LoginException {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.proxies = Proxies.fromEnvironment();
+        this.caFile = caFile;
+        List<X509Certificate> extraTrust = certificates(caFile);
         unirest.config()
                 .connectTimeout(Math.toIntExact(connectTimeout.toMillis()))
                 .requestTimeout(Math.toIntExact(readTimeout.toMillis()))
                 .followRedirects(false)
                 .version(java.net.http.HttpClient.Version.HTTP_1_1) // a few small requests: no HTTP/2 stack to load, no h2c upgrade
-                .sslContext(Tls.lazy(Tls::javaDefault))
+                .sslContext(Tls.lazy(() -> Tls.trusting(extraTrust)))
                 .setDefaultHeader("Accept", "application/json")
                 .setDefaultHeader("User-Agent", "ocs-pkce-login");
+        if (proxies.any()) {
+            unirest.config().proxy(proxies).authenticator(proxies.authenticator());
+        }
+    }
+
+    /** The certificates of --ca-file (CaFile), read now so that a bad file is a config error, not a TLS one. */
+    private static List<X509Certificate> certificates(Optional<Path> caFile) throws LoginException {
+        if (caFile.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return Tls.readCertificates(caFile.get());
+        } catch (IOException | CertificateException e) {
+            throw new LoginException(LoginException.Exit.CONFIG_INVALID, "The CA file " + caFile.get() + " cannot be used: "
+                    + Log.printable(e.getMessage(), 160) + " (expected PEM certificates, -----BEGIN CERTIFICATE-----)", e);
+        }
     }
 
     JsonAnswer getJson(URI url, String what) throws LoginException {
@@ -89,6 +122,14 @@ final class Http implements AutoCloseable {
         if (body.failure != null) {
             throw unreachable(what, url, body.failure);
         }
+        Optional<Proxies.Route> route = proxies.routeFor(url);
+        // 407 is only ever a proxy's; 502-504 with a page that is not JSON are a proxy's too (a provider answers in JSON)
+        boolean proxysPage = body.contentType == null || !body.contentType.contains("json");
+        if (route.isPresent() && (body.status == 407 || (body.status == 502 || body.status == 503 || body.status == 504) && proxysPage)) {
+            throw new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, route.get().describe() + " answered HTTP "
+                    + body.status + " for the " + what + " at " + url + (body.status == 407
+                    ? ": it wants credentials (http://user:password@host:port in " + route.get().variable() + ")" : ""));
+        }
         if (body.status >= 300 && body.status < 400) {
             throw LoginException.providerInvalid(what, url, "redirected with HTTP " + body.status + " to " + Log.printable(body.location)
                     + "; redirects are not followed: configure the final address instead");
@@ -115,25 +156,54 @@ final class Http implements AutoCloseable {
     }
 
     private LoginException unreachable(String what, URI url, Throwable failure) {
+        Optional<Proxies.Route> route = proxies.routeFor(url);
+        String target = url.getHost() + ":" + port(url);
         String problem;
-        if (cause(failure, UnknownHostException.class).isPresent() || cause(failure, UnresolvedAddressException.class).isPresent()) {
-            problem = "Unknown host " + url.getHost() + " for the " + what + "; check Resource/Authority and the network";
+        if (route.isPresent() && cause(failure, IOException.class).map(Throwable::getMessage).orElse("").matches(
+                "(?s).*(Tunnel failed|Unexpected response code for CONNECT|[Pp]roxy [Aa]uthentication).*")) {
+            String reason = Log.printable(cause(failure, IOException.class).get().getMessage(), 120);
+            problem = route.get().describe() + " refused to open a tunnel to " + target + " for the " + what + " (" + reason + ")"
+                    + (reason.contains("407") || reason.toLowerCase(java.util.Locale.ROOT).contains("authentication")
+                            ? "; it wants credentials (http://user:password@host:port in " + route.get().variable() + ")" : "");
+        } else if (cause(failure, UnknownHostException.class).isPresent() || cause(failure, UnresolvedAddressException.class).isPresent()) {
+            problem = route.isPresent()
+                    ? "Unknown host " + route.get().address().getHostString() + ": " + route.get().describe() + " cannot be found"
+                    : "Unknown host " + url.getHost() + " for the " + what + "; check Resource/Authority and the network"
+                            + (proxies.any() ? " (it is reached directly: NO_PROXY names it)" : "");
         } else if (cause(failure, HttpConnectTimeoutException.class).isPresent()) {
-            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " within "
+            problem = "Could not connect to " + route.map(Proxies.Route::describe).orElse(target) + " for the " + what + " within "
                     + connectTimeout.toSeconds() + " s (--connect-timeout)";
         } else if (cause(failure, HttpTimeoutException.class).isPresent()) {
             return noAnswer(what, url);
         } else if (cause(failure, ConnectException.class).isPresent()) {
             String reason = cause(failure, ConnectException.class).get().getMessage();
-            problem = "Could not connect to " + url.getHost() + ":" + port(url) + " for the " + what + " ("
+            problem = "Could not connect to " + route.map(Proxies.Route::describe).orElse(target) + " for the " + what + " ("
                     + Log.printable(reason == null ? "connection refused" : reason.toLowerCase(java.util.Locale.ROOT)) + ")";
+        } else if (cause(failure, CertificateException.class).isPresent() || cause(failure, CertPathBuilderException.class).isPresent()
+                || cause(failure, CertPathValidatorException.class).isPresent()) {
+            return untrusted(what, url, failure);
         } else if (cause(failure, SSLException.class).isPresent()) {
             problem = "TLS with " + url.getHost() + " failed for the " + what + ": "
                     + Log.printable(cause(failure, SSLException.class).get().getMessage());
         } else {
-            problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived";
+            problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived"
+                    + route.map(proxy -> " (through " + proxy.describe() + ")").orElse("");
         }
         return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, problem, failure);
+    }
+
+    /** A certificate that Java's trust (and --ca-file's) does not vouch for, or that names another host. */
+    private LoginException untrusted(String what, URI url, Throwable failure) {
+        String reason = Log.printable(cause(failure, java.security.GeneralSecurityException.class).map(Throwable::getMessage)
+                .orElse(String.valueOf(failure.getMessage())), 160);
+        boolean otherName = reason.contains("No subject alternative") || reason.contains("No name matching");
+        String advice = otherName
+                ? "its certificate is for another name; use the address the certificate names"
+                : caFile.map(file -> "not even with the CA certificates of " + file + "; is that the CA that issued it?")
+                        .orElse("if " + url.getHost() + " uses a company or private CA, pass that CA's certificate (PEM) with"
+                                + " --ca-file FILE, or CaFile in config.ini");
+        return new LoginException(LoginException.Exit.TLS_UNTRUSTED, "The TLS certificate of " + url.getHost() + " is not trusted"
+                + " for the " + what + " (" + reason + "): " + advice, failure);
     }
 
     /** The first exception of {@code type} in the chain of causes. */
@@ -209,6 +279,9 @@ final class Http implements AutoCloseable {
             contentType = raw.getHeaders().getFirst("Content-Type");
             location = raw.getHeaders().getFirst("Location");
             try (InputStream in = raw.getContent()) {
+                if (in == null) {
+                    return this; // no body at all (a proxy's 407 to CONNECT comes this way)
+                }
                 stream = in;
                 bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
             } catch (IOException | RuntimeException e) {

@@ -1,6 +1,11 @@
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -35,8 +40,13 @@ public final class IdTokenValidator {
 
     /** Allowed difference between our clock and the provider's when checking exp and iat. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
-    /** Asymmetric algorithms only: a public client has no secret to check an HMAC (HS256) with. */
-    public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    /**
+     * Asymmetric algorithms only: a public client has no secret to check an HMAC (HS256) with, and
+     * {@code none} is no signature at all. EdDSA (Ed25519) needs Google Tink, as Nimbus does.
+     */
+    public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
     /** RSA keys shorter than this are refused: 1024-bit RSA can be factored with enough money. */
     public static final int MIN_RSA_BITS = 2048;
@@ -50,24 +60,43 @@ public final class IdTokenValidator {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final JWKSource<SecurityContext> keys;
 
-    /**
-     * @param fetcher fetches the key set; Nimbus' {@link JWKSourceBuilder} caches it, and fetches it once
-     *                more when a token names a {@code kid} the cached set does not have (key rotation)
-     */
+    /** A validator that accepts every algorithm of {@link #ALLOWED_ALGORITHMS}. */
     public IdTokenValidator(String issuer, String clientId, KeySetFetcher fetcher) {
+        this(issuer, clientId, ALLOWED_ALGORITHMS, fetcher);
+    }
+
+    /**
+     * @param algorithms the algorithms accepted (those of {@link #ALLOWED_ALGORITHMS} that the provider uses)
+     * @param fetcher    fetches the key set; Nimbus' {@link JWKSourceBuilder} caches it, and fetches it once
+     *                   more when a token names a {@code kid} the cached set does not have (key rotation)
+     */
+    public IdTokenValidator(String issuer, String clientId, Set<JWSAlgorithm> algorithms, KeySetFetcher fetcher) {
         this.keys = JWKSourceBuilder.create(new FetchedKeySet(fetcher))
                 .cache(true)
                 .refreshAheadCache(false) // no background thread
                 .rateLimited(false)       // at most two fetches per token anyway: the first, and one for an unknown kid
                 .retrying(false)          // a failure is reported, not hidden
                 .build();
-        processor.setJWSKeySelector(new KeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys)));
+        processor.setJWSKeySelector(new KeySelector(new JWSVerificationKeySelector<>(algorithms, keys), algorithms, keys));
+        processor.setJWSVerifierFactory(new VerifierFactory());
         processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, clientId));
+    }
+
+    /**
+     * The algorithms of {@link #ALLOWED_ALGORITHMS} that a provider lists in its
+     * {@code id_token_signing_alg_values_supported} (all of them when it lists none).
+     */
+    static Set<JWSAlgorithm> accepted(List<String> providerAlgorithms) {
+        if (providerAlgorithms.isEmpty()) {
+            return ALLOWED_ALGORITHMS;
+        }
+        return ALLOWED_ALGORITHMS.stream().filter(algorithm -> providerAlgorithms.contains(algorithm.getName()))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** A validator that fetches the keys from the provider's {@code jwks_uri}, when a token is first checked. */
     public static IdTokenValidator forProvider(IdentityProvider provider, String clientId, Http http) {
-        return new IdTokenValidator(provider.issuer(), clientId, () -> {
+        return new IdTokenValidator(provider.issuer(), clientId, accepted(provider.idTokenSigningAlgorithms()), () -> {
             URI jwksUri = provider.jwksUri().orElseThrow(() -> new LoginException(LoginException.Exit.PROVIDER_INVALID,
                     "The provider sent an ID token but its discovery document has no jwks_uri to check it with"));
             Http.JsonAnswer answer = http.getJson(jwksUri, "key set (jwks_uri)");
@@ -83,9 +112,15 @@ public final class IdTokenValidator {
         });
     }
 
-    /** @return the validated claims */
+    /**
+     * @param nonce the nonce this login sent; null for a flow that sends none (the device flow)
+     * @return the validated claims
+     */
     public JWTClaimsSet validate(String idToken, String nonce) throws LoginException {
         JWTClaimsSet claims = verify(idToken);
+        if (nonce == null) {
+            return claims;
+        }
         Object sentBack = claims.getClaim("nonce");
         if (!nonce.equals(sentBack)) {
             throw invalid(sentBack == null ? "it has no nonce" : "its nonce is not the one this login sent (replay?)");
@@ -167,19 +202,26 @@ public final class IdTokenValidator {
     /** Nimbus' key selection, saying which algorithm and kid found no key, instead of a bare "no matching key". */
     private static final class KeySelector implements JWSKeySelector<SecurityContext> {
         private final JWSVerificationKeySelector<SecurityContext> nimbus;
+        private final String accepted;
+        private final JWKSource<SecurityContext> keys;
 
-        KeySelector(JWSVerificationKeySelector<SecurityContext> nimbus) {
+        KeySelector(JWSVerificationKeySelector<SecurityContext> nimbus, Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys) {
             this.nimbus = nimbus;
+            this.accepted = algorithms.stream().map(JWSAlgorithm::getName).sorted().collect(java.util.stream.Collectors.joining(", "));
+            this.keys = keys;
         }
 
         @Override
         public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
             String token = "it is signed with " + header.getAlgorithm() + " and kid " + Log.printable(header.getKeyID(), 80);
             if (!nimbus.isAllowed(header.getAlgorithm())) {
-                throw new KeySourceException(token + ", and " + header.getAlgorithm() + " is not an algorithm this client accepts "
-                        + ALLOWED_ALGORITHMS);
+                throw new KeySourceException(token + ", and " + header.getAlgorithm() + " is not an algorithm this client accepts"
+                        + " from this provider (" + (accepted.isEmpty() ? "none" : accepted) + ")");
             }
-            List<? extends Key> candidates = nimbus.selectJWSKeys(header, context);
+            List<? extends Key> candidates = EDDSA.contains(header.getAlgorithm())
+                    ? keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), context).stream()
+                            .filter(jwk -> jwk instanceof OctetKeyPair).map(jwk -> new Ed25519Key((OctetKeyPair) jwk)).toList()
+                    : nimbus.selectJWSKeys(header, context);
             if (candidates.isEmpty()) {
                 throw new KeySourceException(token + ", for which the provider's jwks_uri has no key");
             }
@@ -191,6 +233,52 @@ public final class IdTokenValidator {
                         + "-bit RSA key; at least " + MIN_RSA_BITS + " bits are required (NIST SP 800-131A)");
             }
             return strong;
+        }
+    }
+
+    /** The EdDSA algorithms: Ed25519 keys, which Nimbus checks with Google Tink. */
+    private static final Set<JWSAlgorithm> EDDSA = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+
+    /**
+     * An Ed25519 key of the key set, carried through Nimbus' processing (whose key selection hands on
+     * {@link Key}s, and whose default verifiers know only RSA and EC keys) to {@link Ed25519Verifier}.
+     */
+    private record Ed25519Key(OctetKeyPair jwk) implements java.security.PublicKey {
+        @Override
+        public String getAlgorithm() {
+            return "Ed25519";
+        }
+
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return jwk.getDecodedX();
+        }
+    }
+
+    /** Nimbus' verifiers, and {@link Ed25519Verifier} for the keys of {@link Ed25519Key}. */
+    private static final class VerifierFactory implements JWSVerifierFactory {
+        private final DefaultJWSVerifierFactory nimbus = new DefaultJWSVerifierFactory();
+
+        @Override
+        public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
+            return key instanceof Ed25519Key ed25519 ? new Ed25519Verifier(ed25519.jwk()) : nimbus.createJWSVerifier(header, key);
+        }
+
+        @Override
+        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            Set<JWSAlgorithm> supported = new java.util.HashSet<>(nimbus.supportedJWSAlgorithms());
+            supported.addAll(EDDSA);
+            return supported;
+        }
+
+        @Override
+        public com.nimbusds.jose.jca.JCAContext getJCAContext() {
+            return nimbus.getJCAContext();
         }
     }
 

@@ -1,6 +1,7 @@
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,7 +17,8 @@ import org.json.JSONObject;
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID Connect Discovery 1.0</a>
  */
 public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
-        boolean issParameterSupported, Optional<URI> revocationEndpoint) {
+        boolean issParameterSupported, Optional<URI> revocationEndpoint, List<String> idTokenSigningAlgorithms,
+        Optional<URI> deviceAuthorizationEndpoint) {
 
     /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4). */
     public static IdentityProvider discover(URI authority, Http http) throws LoginException {
@@ -46,7 +48,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
                 endpoint(document, "token_endpoint", url).orElseThrow(() -> missing("token_endpoint", url)),
                 endpoint(document, "jwks_uri", url),
                 document.optBoolean("authorization_response_iss_parameter_supported", false),
-                endpoint(document, "revocation_endpoint", url));
+                endpoint(document, "revocation_endpoint", url),
+                strings(document, "id_token_signing_alg_values_supported"),
+                endpoint(document, "device_authorization_endpoint", url));
     }
 
     /** Discovery §4.1: a terminating "/" of the issuer is removed before appending the well-known path. */
@@ -81,6 +85,48 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("client_id", clientId);
         form.put("refresh_token", refreshToken);
         return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the refresh token");
+    }
+
+    /**
+     * Asks for a device code and a user code (RFC 8628 §3.1), at the device authorization endpoint,
+     * which must be present.
+     *
+     * @return the answer (§3.2): device_code, user_code, verification_uri, expires_in, perhaps interval and verification_uri_complete
+     */
+    public JSONObject deviceAuthorization(Http http, String clientId, String scope, Optional<String> tenantId, String codeVerifier)
+            throws LoginException {
+        URI endpoint = deviceAuthorizationEndpoint.orElseThrow();
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("client_id", clientId);
+        form.put("scope", scope);
+        // PKCE is no part of RFC 8628, but binds the poll to this program too; providers that require it
+        // for the client (Keycloak does) get it, and others ignore unknown parameters (RFC 6749 §3.1).
+        form.put("code_challenge", PkceUtil.codeChallenge(codeVerifier));
+        form.put("code_challenge_method", PkceUtil.CODE_CHALLENGE_METHOD);
+        tenantId.ifPresent(tenant -> form.put("acr_values", "tenant:" + tenant));
+        Http.JsonAnswer answer = http.postForm(endpoint, form, "device authorization endpoint");
+        if (answer.status() == 200) {
+            return answer.body();
+        }
+        if (answer.body().opt("error") instanceof String error) {
+            throw new LoginException.TokenError("the device authorization request", answer.status(), error,
+                    answer.body().optString("error_description", null));
+        }
+        throw LoginException.providerInvalid("device authorization endpoint", endpoint, "answered HTTP " + answer.status()
+                + " without the error object of RFC 6749 §5.2");
+    }
+
+    /**
+     * One poll for the tokens of a device code (RFC 8628 §3.4); while the user has not finished,
+     * it is a {@link LoginException.TokenError} such as {@code authorization_pending} (§3.5).
+     */
+    public JSONObject pollDeviceCode(Http http, String clientId, String deviceCode, String codeVerifier) throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        form.put("device_code", deviceCode);
+        form.put("client_id", clientId);
+        form.put("code_verifier", codeVerifier);
+        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the device code");
     }
 
     /**
@@ -139,6 +185,20 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
             return OptionalLong.of(Long.parseLong(text));
         }
         return OptionalLong.empty();
+    }
+
+    /** The strings of a list in the document; a missing list, or anything but strings in it, counts for nothing. */
+    private static List<String> strings(JSONObject document, String name) {
+        JSONArray list = document.optJSONArray(name);
+        List<String> strings = new java.util.ArrayList<>();
+        if (list != null) {
+            for (Object item : list) {
+                if (item instanceof String text) {
+                    strings.add(text);
+                }
+            }
+        }
+        return List.copyOf(strings);
     }
 
     private static String string(JSONObject document, String name, URI source) throws LoginException {

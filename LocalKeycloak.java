@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
+//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java Proxies.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 
@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class LocalKeycloak implements AutoCloseable {
 
     public static final String VERSION = "26.7.3";
+    /** A file in Keycloak's folder after its first start, which builds Keycloak for its options and takes longer. */
+    private static final String STARTED_BEFORE = ".started-before";
     private static final Duration START_LIMIT = Duration.ofMinutes(4);
 
     private final URI issuer;
@@ -65,21 +67,26 @@ public final class LocalKeycloak implements AutoCloseable {
      * A lock file keeps two runs from starting two at once.
      */
     public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress) throws LoginException {
+        return ensureRunning(issuer, progress, List.of());
+    }
+
+    /** The same, with {@code options} for a Keycloak started now (the tests add an https listener). */
+    public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress, List<String> options) throws LoginException {
         Path cache = cacheFolder();
         try {
             Files.createDirectories(cache);
             try (FileChannel lockFile = FileChannel.open(cache.resolve("keycloak.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                 Path home = cache.resolve("keycloak-" + VERSION);
-                if (!answers(issuer) && processes(home).findAny().isPresent()) {
+                if (!answers(issuer) && processes(home, issuer).findAny().isPresent()) {
                     progress.accept("A Keycloak started earlier is still starting; waiting for it");
-                    awaitAnswer(issuer, null, home, progress);
+                    awaitAnswer(issuer, null, home, progress, false);
                 }
                 if (answers(issuer)) {
                     progress.accept("Using the Keycloak already running at " + issuer);
                     return new LocalKeycloak(issuer, null, progress);
                 }
-                return start(fetchDistribution(home, progress), issuer, progress);
+                return start(fetchDistribution(home, progress), issuer, progress, options);
             }
         } catch (IOException e) {
             throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
@@ -99,7 +106,8 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress) throws IOException, LoginException {
+    private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress, List<String> options)
+            throws IOException, LoginException {
         String realm = Path.of(issuer.getPath()).getFileName().toString();
         Path imports = Files.createDirectories(home.resolve("data").resolve("import"));
         try (InputStream realmFile = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
@@ -107,19 +115,24 @@ public final class LocalKeycloak implements AutoCloseable {
         }
         boolean windows = System.getProperty("os.name").startsWith("Windows");
         String origin = issuer.getScheme() + "://" + issuer.getHost() + ":" + issuer.getPort();
-        progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log(home) + ")");
-        Process process = new ProcessBuilder(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(),
-                "start-dev", "--http-host=" + issuer.getHost(), "--http-port=" + issuer.getPort(), "--hostname=" + origin,
+        progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log(home, issuer) + ")");
+        List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(),
+                // No --hostname: the issuer is the address a request came to (the tests reach it by http and by https).
+                "start-dev", "--http-host=" + issuer.getHost(), "--http-port=" + issuer.getPort(),
                 "--db=dev-mem", "--import-realm", "--health-enabled=false", "--metrics-enabled=false",
                 // each token request as a line in the log (type="CODE_TO_TOKEN", "REFRESH_TOKEN"...), for the tests to count
-                "--log-level=INFO,org.keycloak.events:DEBUG")
+                "--log-level=INFO,org.keycloak.events:DEBUG"));
+        command.addAll(options);
+        boolean firstStart = !Files.exists(home.resolve(STARTED_BEFORE));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log(home).toFile())
+                .redirectOutput(log(home, issuer).toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .start();
         LocalKeycloak keycloak = new LocalKeycloak(issuer, process, progress);
         try {
-            awaitAnswer(issuer, process, home, progress);
+            awaitAnswer(issuer, process, home, progress, firstStart);
+            Files.writeString(home.resolve(STARTED_BEFORE), "Keycloak has started from this folder before: later starts are shorter\n");
         } catch (LoginException e) {
             keycloak.close();
             throw e;
@@ -128,36 +141,44 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** Waits, showing progress, until the realm answers; fails when Keycloak stops or takes too long. */
-    private static void awaitAnswer(URI issuer, Process process, Path home, Consumer<String> progress) throws LoginException {
+    private static void awaitAnswer(URI issuer, Process process, Path home, Consumer<String> progress, boolean firstStart)
+            throws LoginException {
         long started = System.nanoTime();
         long lastReport = 0;
         while (!answers(issuer)) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-            if (process != null ? !process.isAlive() : processes(home).findAny().isEmpty()) {
-                throw failed("Keycloak stopped while starting; see its log " + log(home), null);
+            if (process != null ? !process.isAlive() : processes(home, issuer).findAny().isEmpty()) {
+                throw failed("Keycloak stopped while starting; see its log " + log(home, issuer), null);
             }
             if (seconds > START_LIMIT.toSeconds()) {
-                throw failed("Keycloak did not answer within " + START_LIMIT.toSeconds() + " s; see its log " + log(home), null);
+                throw failed("Keycloak did not answer within " + START_LIMIT.toSeconds() + " s; see its log " + log(home, issuer), null);
             }
             if (seconds - lastReport >= 10) {
                 lastReport = seconds;
-                progress.accept("  ... still starting (" + seconds + " s; the first start takes about a minute)");
+                progress.accept("  ... still starting (" + seconds + " s" + (firstStart ? "; the first start takes longer" : "") + ")");
             }
             sleep(500);
         }
         progress.accept("Keycloak is ready after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
     }
 
-    /** Keycloak's log: its output, with an event line for each token request. */
-    static Path log() {
-        return log(cacheFolder().resolve("keycloak-" + VERSION));
+    /** The demo Keycloak's log: its output, with an event line for each token request. */
+    static Path log() throws LoginException {
+        return log(cacheFolder().resolve("keycloak-" + VERSION), demoIssuer());
     }
 
-    private static Path log(Path home) {
-        return home.getParent().resolve("keycloak.log");
+    /** One log per port: a second Keycloak (another port) never writes over the first one's log. */
+    private static Path log(Path home, URI issuer) {
+        return home.getParent().resolve("keycloak-" + issuer.getPort() + ".log");
     }
 
-    /** The processes of the Keycloak in {@code home} (kc.sh and its JVM), whoever started them. */
+    /** The processes of the Keycloak in {@code home} that serves {@code issuer}'s port (kc.sh and its JVM). */
+    static Stream<ProcessHandle> processes(Path home, URI issuer) {
+        String port = "--http-port=" + issuer.getPort();
+        return processes(home).filter(process -> process.info().commandLine().map(line -> line.contains(port)).orElse(false));
+    }
+
+    /** The processes of every Keycloak in {@code home} (kc.sh and its JVM), whoever started them. */
     static Stream<ProcessHandle> processes(Path home) {
         String marker = home.toString();
         return ProcessHandle.allProcesses()
@@ -247,6 +268,13 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends it. */
+    /** {@code status}: says whether Keycloak serves {@code issuer}; 0 when it does, 3 when not (as service scripts do). */
+    static int status(URI issuer) {
+        boolean serves = answers(issuer);
+        System.err.println(serves ? "Keycloak serves " + issuer : "No Keycloak answers at " + issuer);
+        return serves ? 0 : 3;
+    }
+
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "status" : args[0];
         URI issuer = demoIssuer();
@@ -260,7 +288,7 @@ public final class LocalKeycloak implements AutoCloseable {
                 stop(running.stream());
                 System.err.println(running.isEmpty() ? "No Keycloak of these scripts is running" : "Keycloak stopped");
             }
-            case "status" -> System.err.println(answers(issuer) ? "Keycloak serves " + issuer : "No Keycloak answers at " + issuer);
+            case "status" -> System.exit(status(issuer));
             default -> {
                 System.err.println("usage: LocalKeycloak.java start|stop|status");
                 System.exit(2);

@@ -24,13 +24,16 @@ import java.util.Optional;
  * @param scope       space-separated scopes; {@code openid ocsapi} by default
  * @param redirectUri the loopback redirect URI registered on the client (RFC 8252 §7.3)
  */
-public record LoginConfig(URI authority, String clientId, Optional<String> tenantId, String scope, URI redirectUri) {
+public record LoginConfig(URI authority, String clientId, Optional<String> tenantId, String scope, URI redirectUri,
+        Optional<Path> caFile, String scopeSource) {
 
     public static final String SECTION = "Configuration";
     /** A config file is a few lines; anything larger is the wrong file. */
     static final int MAX_CONFIG_BYTES = 64 * 1024;
     public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
+    /** The scope for OCS (Resource without Authority); any other OpenID Connect provider gets {@code openid}. */
     public static final String DEFAULT_SCOPE = "openid ocsapi";
+    public static final String DEFAULT_OIDC_SCOPE = "openid";
 
     /** The scopes, one by one. */
     public java.util.List<String> scopes() {
@@ -44,7 +47,8 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
         CLIENT_ID("ClientId", "--client-id"),
         AUTHORITY("Authority", "--authority"),
         SCOPE("Scope", "--scope"),
-        REDIRECT_URI("RedirectUri", "--redirect-uri");
+        REDIRECT_URI("RedirectUri", "--redirect-uri"),
+        CA_FILE("CaFile", "--ca-file");
 
         /** The key in config.ini (matched without regard to case, as Python's configparser does). */
         public final String key;
@@ -54,11 +58,17 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
             this.key = key;
             this.option = option;
         }
+
+        /** The environment variable that sets it, between config.ini and the command line: OCS_LOGIN_CLIENT_ID... */
+        public String variable() {
+            return "OCS_LOGIN_" + name();
+        }
     }
 
     /** The values given on the command line, which take precedence over the file; null where not given. */
-    public record Overrides(String resource, String tenantId, String clientId, String authority, String scope, String redirectUri) {
-        public static final Overrides NONE = new Overrides(null, null, null, null, null, null);
+    public record Overrides(String resource, String tenantId, String clientId, String authority, String scope, String redirectUri,
+            String caFile) {
+        public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null);
 
         String get(Setting setting) {
             return switch (setting) {
@@ -68,6 +78,7 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
                 case AUTHORITY -> authority;
                 case SCOPE -> scope;
                 case REDIRECT_URI -> redirectUri;
+                case CA_FILE -> caFile;
             };
         }
 
@@ -76,26 +87,68 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
             return new Overrides(
                     setting == Setting.RESOURCE ? value : resource, setting == Setting.TENANT_ID ? value : tenantId,
                     setting == Setting.CLIENT_ID ? value : clientId, setting == Setting.AUTHORITY ? value : authority,
-                    setting == Setting.SCOPE ? value : scope, setting == Setting.REDIRECT_URI ? value : redirectUri);
+                    setting == Setting.SCOPE ? value : scope, setting == Setting.REDIRECT_URI ? value : redirectUri,
+                    setting == Setting.CA_FILE ? value : caFile);
         }
     }
 
     /**
-     * Reads {@code file} and applies {@code overrides}. The file may only be absent when
-     * {@code fileOptional} and the overrides hold everything required.
+     * The config of a run: {@code --config FILE} when given; otherwise {@code ./config.ini}, else the
+     * user's {@code ${XDG_CONFIG_HOME:-~/.config}/ocs-pkce-login/config.ini} ({@code %APPDATA%} on
+     * Windows), the first that exists. The environment's {@code OCS_LOGIN_*} variables override the
+     * file, and the command line overrides both; with everything required given that way, no file
+     * is needed at all.
+     */
+    public static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder)
+            throws LoginException {
+        if (configFile != null) {
+            return fromFile(configFile, overrides, environment);
+        }
+        List<Path> candidates = List.of(workingFolder.resolve("config.ini"), userConfigFile(environment));
+        for (Path candidate : candidates) {
+            if (Files.exists(candidate)) {
+                return fromFile(candidate, overrides, environment);
+            }
+        }
+        Reader withoutFile = new Reader("(no config file)", Map.of(), overrides, environment, null);
+        if (withoutFile.optional(Setting.CLIENT_ID).isEmpty()
+                || withoutFile.optional(Setting.AUTHORITY).isEmpty() && withoutFile.optional(Setting.RESOURCE).isEmpty()) {
+            throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, "No config file: looked for " + candidates.get(0)
+                    + " and " + candidates.get(1) + ". Copy config.placeholder.ini to one of them and fill in [Configuration],"
+                    + " pass --config FILE, or give --client-id and --resource (or --authority)");
+        }
+        return withoutFile.config();
+    }
+
+    /** The user's own config file: {@code ${XDG_CONFIG_HOME:-~/.config}/ocs-pkce-login/config.ini}, or under %APPDATA% on Windows. */
+    static Path userConfigFile(Map<String, String> environment) {
+        String base = Optional.ofNullable(environment.get("XDG_CONFIG_HOME")).filter(path -> !path.isBlank())
+                .or(() -> Optional.ofNullable(environment.get("APPDATA")).filter(path -> !path.isBlank()))
+                .orElse(System.getProperty("user.home") + "/.config");
+        return Path.of(base, "ocs-pkce-login", "config.ini");
+    }
+
+    /**
+     * Reads {@code file} and applies {@code overrides} (no environment). The file may only be absent
+     * when {@code fileOptional} and the overrides hold everything required.
      */
     public static LoginConfig load(Path file, boolean fileOptional, Overrides overrides) throws LoginException {
         boolean commandLineIsComplete = overrides.clientId() != null && (overrides.authority() != null || overrides.resource() != null);
-        Map<String, String> section = fileOptional && commandLineIsComplete && !Files.exists(file)
-                ? Map.of()
-                : readIni(file).getOrDefault(SECTION, Map.of());
-        return fromSection(file.toString(), section, overrides);
+        if (fileOptional && commandLineIsComplete && !Files.exists(file)) {
+            return new Reader(file.toString(), Map.of(), overrides, Map.of(), null).config();
+        }
+        return fromFile(file, overrides, Map.of());
+    }
+
+    private static LoginConfig fromFile(Path file, Overrides overrides, Map<String, String> environment) throws LoginException {
+        return new Reader(file.toString(), readIni(file).getOrDefault(SECTION, Map.of()), overrides, environment,
+                file.toAbsolutePath().getParent()).config();
     }
 
     /** The config of an already parsed [Configuration] section; {@code source} names it in error messages. */
     public static LoginConfig fromSection(String source, Map<String, String> section, Overrides overrides)
             throws LoginException {
-        return new Reader(source, section, overrides).config();
+        return new Reader(source, section, overrides, Map.of(), null).config();
     }
 
     /**
@@ -167,25 +220,47 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
         return Math.min(equals, colon);
     }
 
-    /** Looks values up (command line first, then file), and validates them with messages naming their source. */
-    private record Reader(String source, Map<String, String> section, Overrides overrides) {
+    /**
+     * Looks values up (command line first, then environment, then file), and validates them with
+     * messages naming their source. {@code folder} is the file's, for relative paths in it.
+     */
+    private record Reader(String source, Map<String, String> section, Overrides overrides, Map<String, String> environment,
+            Path folder) {
 
         LoginConfig config() throws LoginException {
             Optional<String> authority = optional(Setting.AUTHORITY);
             Optional<String> redirectUri = optional(Setting.REDIRECT_URI);
+            Optional<String> scope = optional(Setting.SCOPE);
             return new LoginConfig(
                     authority.isPresent()
                             ? url(Setting.AUTHORITY, authority.get())
                             : URI.create(Urls.stripTrailingSlash(url(Setting.RESOURCE, required(Setting.RESOURCE)).toString()) + "/identity"),
                     required(Setting.CLIENT_ID),
                     optional(Setting.TENANT_ID),
-                    optional(Setting.SCOPE).orElse(DEFAULT_SCOPE),
-                    redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI);
+                    scope.orElse(authority.isPresent() ? DEFAULT_OIDC_SCOPE : DEFAULT_SCOPE),
+                    redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI,
+                    caFile(),
+                    scope.isPresent() ? where(Setting.SCOPE)
+                            : authority.isPresent() ? "the default for an OpenID Connect provider" : "the default for OCS");
+        }
+
+        /** Where {@code setting}'s value comes from: its option, its environment variable, or the file's key. */
+        String where(Setting setting) {
+            if (overrides.get(setting) != null) {
+                return setting.option;
+            }
+            if (environment.get(setting.variable()) != null && !environment.get(setting.variable()).isBlank()) {
+                return "the environment variable " + setting.variable();
+            }
+            return source + ": [" + SECTION + "] " + setting.key;
         }
 
         Optional<String> optional(Setting setting) throws LoginException {
             String override = overrides.get(setting);
-            String value = override != null ? override : section.get(setting.key.toLowerCase(Locale.ROOT));
+            String fromEnvironment = environment.get(setting.variable());
+            String value = override != null ? override
+                    : fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment
+                    : section.get(setting.key.toLowerCase(Locale.ROOT));
             if (value == null || value.isBlank()) {
                 return Optional.empty();
             }
@@ -204,6 +279,22 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
                 throw error(LoginException.Exit.CONFIG_KEY_MISSING, setting, "is missing" + hint);
             }
             return value.get();
+        }
+
+        /** A PEM file of CA certificates to trust besides Java's; relative to the config file when it is in one. */
+        Optional<Path> caFile() throws LoginException {
+            Optional<String> value = optional(Setting.CA_FILE);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            Path file = Path.of(value.get());
+            if (!file.isAbsolute() && folder != null && where(Setting.CA_FILE).startsWith(source)) {
+                file = folder.resolve(file);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.CA_FILE, "names " + file + ", which is not a file");
+            }
+            return Optional.of(file);
         }
 
         /** The provider's address: see {@link Urls#providerUrlProblem}; and no query, since paths are appended to it. */
@@ -240,8 +331,7 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
         }
 
         LoginException error(LoginException.Exit exit, Setting setting, String problem) {
-            String where = overrides.get(setting) != null ? setting.option : source + ": [" + SECTION + "] " + setting.key;
-            return new LoginException(exit, where + " " + problem);
+            return new LoginException(exit, where(setting) + " " + problem);
         }
     }
 }

@@ -26,7 +26,8 @@ public class LoginException extends Exception {
         KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
         CANCELLED(16, "the login was cancelled before it ended"),
-        CACHE_FAILED(17, "the token cache could not be used (not private to this user, or locked too long)");
+        CACHE_FAILED(17, "the token cache could not be used (not private to this user, or locked too long)"),
+        TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)");
 
         public final int code;
         public final String meaning;
@@ -103,8 +104,25 @@ public class LoginException extends Exception {
 
     /** The authorization endpoint redirected back with {@code error=...} (RFC 6749 §4.1.2.1). */
     public static final class AuthorizationError extends OAuthError {
+        private final String hint;
+
         AuthorizationError(String error, String errorDescription) {
+            this(error, errorDescription, null);
+        }
+
+        private AuthorizationError(String error, String errorDescription, String hint) {
             super(Exit.AUTHORIZATION_FAILED, "The identity provider refused the authorization", 0, error, errorDescription);
+            this.hint = hint;
+        }
+
+        /** The same error, with what the user can do about it. */
+        public AuthorizationError because(String hint) {
+            return new AuthorizationError(error(), errorDescription().orElse(null), hint);
+        }
+
+        @Override
+        public String getMessage() {
+            return hint == null ? super.getMessage() : super.getMessage() + ": " + hint;
         }
     }
 

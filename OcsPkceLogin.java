@@ -8,11 +8,14 @@
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
+//DEPS com.google.crypto.tink:tink:1.18.0
 //SOURCES Arguments.java Log.java PkceUtil.java AuthorizationRequest.java CallbackServer.java AuthorizationResponse.java
-//SOURCES IdentityProvider.java IdTokenValidator.java Http.java Tls.java Urls.java LoginConfig.java LoginException.java Browser.java
+//SOURCES IdentityProvider.java IdTokenValidator.java Http.java Tls.java Proxies.java Urls.java LoginConfig.java LoginException.java Browser.java
 //SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java Session.java TokenCache.java AotTraining.java
+//SOURCES PasteBack.java DeviceLogin.java
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -40,7 +43,7 @@ public final class OcsPkceLogin {
     }
 
     public static void main(String... args) {
-        int exitCode = run(Browser.system(), System.out, System.err, args);
+        int exitCode = run(Browser.system(), System.in, System.out, System.err, args);
         if (Boolean.getBoolean("ocs.aot.training")) { // set by ./jbang on a run that trains its AOT cache (or CDS archive)
             AotTraining.walkTheOtherPaths(); // the cache then holds every path, whatever this run was
         }
@@ -53,9 +56,14 @@ public final class OcsPkceLogin {
      * @return the token response (RFC 6749 §5.1), plus {@code id_token_claims} when an ID token came back and passed validation
      */
     public static JSONObject login(LoginConfig config, Browser browser, Limits limits, Log log) throws LoginException {
+        return login(config, FrontChannel.browser(browser), limits, log);
+    }
+
+    /** The six steps, with steps 2 to 4 done by {@code frontChannel} (the browser and the callback server, or --paste). */
+    public static JSONObject login(LoginConfig config, FrontChannel frontChannel, Limits limits, Log log) throws LoginException {
         // The single-use secrets of this login: code_verifier (RFC 7636 §4.1), state and nonce.
         AuthorizationRequest request = AuthorizationRequest.create(config);
-        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout())) {
+        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
 
             log.step(1, "Fetching the provider's configuration from " + IdentityProvider.discoveryUrl(config.authority()));
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
@@ -66,7 +74,12 @@ public final class OcsPkceLogin {
                     IdTokenValidator.forProvider(provider, config.clientId(), http).withKeysFetched(config.scopes().contains("openid")));
 
             // Steps 2, 3 and 4: the callback server, the browser, and the code that comes back.
-            AuthorizationCode authorization = authorize(provider, request, config.redirectUri(), browser, limits.callbackTimeout(), log);
+            AuthorizationCode authorization;
+            try {
+                authorization = frontChannel.authorize(provider, request, config.redirectUri(), limits.callbackTimeout(), log);
+            } catch (LoginException.AuthorizationError e) {
+                throw "invalid_scope".equals(e.error()) ? e.because(scopesSent(config)) : e;
+            }
             log.detail("code " + Log.mask(authorization.code()));
 
             log.step(5, "Exchanging the code and code_verifier at " + provider.tokenEndpoint());
@@ -83,6 +96,7 @@ public final class OcsPkceLogin {
     /**
      * The ID token check of OpenID Connect Core §3.1.3.7. With {@code openid} in the scope an ID token
      * is required (§3.1.3.3); {@code id_token_claims} in the result is only ever what passed here.
+     * {@code nonce} is null for the device flow, which sends none.
      */
     static void validateIdToken(JSONObject tokens, LoginConfig config, IdTokenValidator validator, String nonce, Log log)
             throws LoginException {
@@ -101,6 +115,12 @@ public final class OcsPkceLogin {
         log.detail("ID token valid: sub " + Log.printable(claims.getSubject(), 80) + ", expires " + claims.getExpirationTime().toInstant());
     }
 
+    /** What invalid_scope needs to be understood: the scopes that were asked for, and where they came from. */
+    static String scopesSent(LoginConfig config) {
+        return "the scopes sent were '" + config.scope() + "' (" + config.scopeSource() + "); set Scope in config.ini or --scope"
+                + " to scopes this provider offers";
+    }
+
     /** The authorization code, and the redirect URI it was delivered to (the token request must repeat it, RFC 6749 §4.1.3). */
     record AuthorizationCode(String code, URI redirectUri) {
         @Override
@@ -109,7 +129,19 @@ public final class OcsPkceLogin {
         }
     }
 
-    /** Steps 2 to 4, the front channel: listen on the redirect URI, send the browser to the provider, wait for the code. */
+    /** Steps 2 to 4, the front channel: how the authorization code reaches this program. */
+    @FunctionalInterface
+    interface FrontChannel {
+        AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, URI redirectUri, Duration timeout, Log log)
+                throws LoginException;
+
+        /** The callback server, and {@code browser} sent to the provider. */
+        static FrontChannel browser(Browser browser) {
+            return (provider, request, redirectUri, timeout, log) -> OcsPkceLogin.authorize(provider, request, redirectUri, browser, timeout, log);
+        }
+    }
+
+    /** Steps 2 to 4 with a browser: listen on the redirect URI, send the browser to the provider, wait for the code. */
     static AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, URI redirectUri, Browser browser,
             Duration timeout, Log log) throws LoginException {
         try (CallbackServer server = CallbackServer.start(redirectUri,
@@ -126,9 +158,11 @@ public final class OcsPkceLogin {
                 try {
                     browser.open(authorizationUrl);
                 } catch (Exception e) {
-                    log.info("No browser could be opened (" + e.getMessage() + "). Open the URL above in a browser"
-                            + " on this machine; from another machine, forward the port first: ssh -L "
-                            + server.redirectUri().getPort() + ":localhost:" + server.redirectUri().getPort() + " THIS-HOST");
+                    int port = server.redirectUri().getPort();
+                    log.info("No browser could be opened (" + e.getMessage() + "). Open the URL above in a browser on this"
+                            + " machine, or run again with --device (sign in on another device with a code) or --paste (sign in"
+                            + " anywhere, then paste the address the browser ended at); for a browser on another machine, forward"
+                            + " the port first: ssh -L " + port + ":localhost:" + port + " THIS-HOST. Waiting meanwhile.");
                 }
             }
 
@@ -143,7 +177,7 @@ public final class OcsPkceLogin {
      *
      * @return the exit code
      */
-    static int run(Browser browser, PrintStream out, PrintStream err, String... args) {
+    static int run(Browser browser, InputStream in, PrintStream out, PrintStream err, String... args) {
         Arguments arguments;
         try {
             arguments = Arguments.parse(args);
@@ -168,15 +202,17 @@ public final class OcsPkceLogin {
                 config = Demo.config(arguments.overrides());
                 provider = () -> cancellation.closeIfCancelled(Demo.start(config, log))::close;
             } else {
-                Path file = arguments.configFile() != null ? arguments.configFile() : Path.of("config.ini");
-                config = LoginConfig.load(file, arguments.configFile() == null, arguments.overrides());
+                config = LoginConfig.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath());
                 provider = Session.Provider.ELSEWHERE;
             }
             if (arguments.logout()) {
                 Session.logout(config, arguments.cache(), arguments.limits(), log, provider);
                 return LoginException.Exit.OK.code;
             }
-            JSONObject tokens = Session.tokens(config, arguments.cache(), chosen, arguments.limits(), log, provider);
+            Session.SignIn signIn = arguments.device() ? () -> DeviceLogin.login(config, chosen, arguments.limits(), log)
+                    : arguments.paste() ? () -> login(config, PasteBack.from(in), arguments.limits(), log)
+                    : () -> login(config, chosen, arguments.limits(), log);
+            JSONObject tokens = Session.tokens(config, arguments.cache(), arguments.limits(), log, provider, signIn);
             out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toString(2)) : tokens.getString("access_token"));
             out.flush();
             return LoginException.Exit.OK.code;

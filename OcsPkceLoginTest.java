@@ -6,6 +6,7 @@
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
+//DEPS com.google.crypto.tink:tink:1.18.0
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS org.seleniumhq.selenium:selenium-java:4.52.0

@@ -29,6 +29,12 @@ final class Session {
         Provider ELSEWHERE = () -> () -> { };
     }
 
+    /** The sign-in to run when the cache cannot answer: in the browser, by --paste, or by --device. */
+    @FunctionalInterface
+    interface SignIn {
+        JSONObject tokens() throws LoginException;
+    }
+
     /** Undoes what {@link Provider#reach} did. */
     @FunctionalInterface
     interface Reached extends AutoCloseable {
@@ -39,12 +45,12 @@ final class Session {
     private Session() {
     }
 
-    /** The token response for {@code config}: from the cache, by a refresh, or by a login in the browser. */
-    static JSONObject tokens(LoginConfig config, CacheOptions cache, Browser browser, OcsPkceLogin.Limits limits, Log log,
-            Provider provider) throws LoginException {
+    /** The token response for {@code config}: from the cache, by a refresh, or by {@code signIn}. */
+    static JSONObject tokens(LoginConfig config, CacheOptions cache, OcsPkceLogin.Limits limits, Log log, Provider provider,
+            SignIn signIn) throws LoginException {
         if (cache.noCache()) {
             try (Reached reached = provider.reach()) {
-                return OcsPkceLogin.login(config, browser, limits, log);
+                return signIn.tokens();
             }
         }
         // Held until the new tokens are written: a second run at the same time waits, then finds them.
@@ -62,7 +68,7 @@ final class Session {
                     tokens = refresh(config, cached.get(), limits, log, entry);
                 }
                 if (tokens == null) {
-                    tokens = OcsPkceLogin.login(config, browser, limits, log);
+                    tokens = signIn.tokens();
                     entry.write(TokenCache.Entry.of(tokens, Instant.now()));
                 }
                 return tokens;
@@ -77,7 +83,7 @@ final class Session {
      */
     private static JSONObject refresh(LoginConfig config, TokenCache.Entry cached, OcsPkceLogin.Limits limits, Log log,
             TokenCache.Locked entry) throws LoginException {
-        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout())) {
+        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
             log.info("Refreshing the access token at " + provider.tokenEndpoint() + " (no browser needed)");
             JSONObject refreshed;
@@ -117,7 +123,7 @@ final class Session {
             Optional<TokenCache.Entry> cached = entry.read(log);
             Optional<String> refreshToken = cached.flatMap(TokenCache.Entry::refreshToken);
             if (refreshToken.isPresent()) {
-                try (Reached reached = provider.reach(); Http http = new Http(limits.connectTimeout(), limits.readTimeout())) {
+                try (Reached reached = provider.reach(); Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
                     IdentityProvider discovered = IdentityProvider.discover(config.authority(), http);
                     if (discovered.revocationEndpoint().isPresent()) {
                         discovered.revoke(http, config.clientId(), refreshToken.get());

@@ -1,6 +1,18 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -11,11 +23,14 @@ import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * TLS for the calls to the provider, made only when the first https connection needs it: Java's
- * default context reads the whole trust store (about 100 ms), which a provider on plain-http
- * loopback (the demo, the tests, the benchmark) never uses.
+ * TLS for the calls to the provider: Java's own trust, plus the certificates of {@code --ca-file}
+ * (a company or private CA) besides it, never in place of it. Made only when the first https
+ * connection needs it: reading the trust store takes about 100 ms, which a provider on plain-http
+ * loopback (the demo, the tests, the benchmark) never needs.
  */
 final class Tls {
 
@@ -26,6 +41,60 @@ final class Tls {
     static SSLContext lazy(Supplier<SSLContext> real) {
         return new SSLContext(new LazySpi(real), null, "TLS") {
         };
+    }
+
+    /** The certificates of a PEM file ({@code -----BEGIN CERTIFICATE-----} blocks), at least one. */
+    static List<X509Certificate> readCertificates(Path file) throws IOException, CertificateException {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw new CertificateException("it holds no certificate");
+            }
+            return certificates;
+        }
+    }
+
+    /** Java's default trust, and {@code extra} besides; just Java's default context when there is none. */
+    static SSLContext trusting(List<X509Certificate> extra) {
+        if (extra.isEmpty()) {
+            return javaDefault();
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(extra), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The trust store with --ca-file could not be made: " + e, e);
+        }
+    }
+
+    /** Trust managers for every CA of Java's default trust store, and for {@code extra}. */
+    static TrustManager[] trustManagers(List<X509Certificate> extra) {
+        try {
+            TrustManagerFactory javaTrust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            javaTrust.init((KeyStore) null);
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int number = 0;
+            for (TrustManager manager : javaTrust.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate certificate : x509.getAcceptedIssuers()) {
+                        anchors.setCertificateEntry("java-" + number++, certificate);
+                    }
+                }
+            }
+            for (X509Certificate certificate : extra) {
+                anchors.setCertificateEntry("ca-file-" + number++, certificate);
+            }
+            TrustManagerFactory both = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            both.init(anchors);
+            return both.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("The trust store with --ca-file could not be made: " + e, e);
+        }
     }
 
     /** Java's default context: its default trust store (cacerts, or javax.net.ssl.trustStore). */

@@ -41,6 +41,13 @@ class ArgumentsTest {
     }
 
     @Test
+    void anOptionGivenTwiceTakesItsLastValue() throws Exception {
+        Arguments arguments = Arguments.parse("--timeout", "30", "--client-id", "a", "--timeout", "3", "--client-id", "b");
+        assertEquals(Duration.ofSeconds(3), arguments.limits().callbackTimeout());
+        assertEquals("b", arguments.overrides().clientId());
+    }
+
+    @Test
     void aMistypedOptionGetsASuggestion() {
         assertEquals("unknown option '--verbsoe' (did you mean --verbose?)", usageError("--verbsoe"));
         assertEquals("unknown option '--client_id' (did you mean --client-id?)", usageError("--client_id", "x"));
@@ -49,7 +56,7 @@ class ArgumentsTest {
 
     @Test
     void anAmbiguousAbbreviationNamesTheCandidates() {
-        assertEquals("'--c' could be any of --config, --client-id, --connect-timeout, --cache-dir", usageError("--c", "x"));
+        assertEquals("'--c' could be any of --config, --client-id, --ca-file, --connect-timeout, --cache-dir", usageError("--c", "x"));
     }
 
     @Test

@@ -19,7 +19,7 @@ class AuthorizationRequestTest {
 
     private static LoginConfig config(String tenantId) {
         return new LoginConfig(URI.create("https://ocs.example/identity"), "my client&id=é", Optional.ofNullable(tenantId),
-                "openid ocsapi", URI.create("http://localhost:5004/callback.html"));
+                "openid ocsapi", URI.create("http://localhost:5004/callback.html"), Optional.empty(), "the default for OCS");
     }
 
     /** Parses the query back, failing on repeated parameters. */

@@ -83,6 +83,23 @@ class AuthorizationResponseTest {
     }
 
     @Test
+    void aPastedAddressMustBeTheRedirectUriBeforeItsQueryIsJudged() {
+        java.net.URI redirect = java.net.URI.create("http://localhost:5004/callback.html");
+        assertEquals(new AuthorizationResponse.Accepted("c"), AuthorizationResponse.fromRedirect(
+                "  http://localhost:5004/callback.html?code=c&state=" + STATE + "\n", redirect, EXPECTED), "spaces around it are fine");
+        for (String other : new String[] {"http://localhost:5005/callback.html", "https://localhost:5004/callback.html",
+                "http://evil.example:5004/callback.html", "http://localhost:5004/other.html", "http://localhost/callback.html"}) {
+            AuthorizationResponse verdict = AuthorizationResponse.fromRedirect(other + "?code=c&state=" + STATE, redirect, EXPECTED);
+            assertTrue(assertInstanceOf(AuthorizationResponse.Refused.class, verdict).reason().contains("does not start with the redirect URI"),
+                    other);
+        }
+        assertInstanceOf(AuthorizationResponse.Refused.class, AuthorizationResponse.fromRedirect("code=c&state=" + STATE, redirect, EXPECTED));
+        assertInstanceOf(AuthorizationResponse.Refused.class, AuthorizationResponse.fromRedirect("http://a b", redirect, EXPECTED));
+        assertInstanceOf(LoginException.AuthorizationError.class, assertInstanceOf(AuthorizationResponse.Failed.class,
+                AuthorizationResponse.fromRedirect(redirect + "?error=access_denied&state=" + STATE, redirect, EXPECTED)).failure());
+    }
+
+    @Test
     void theAcceptedVerdictNeverShowsTheCode() {
         assertFalse(judge("code=secret-code&state=" + STATE).toString().contains("secret-code"));
     }

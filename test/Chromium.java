@@ -27,7 +27,7 @@ final class Chromium implements AutoCloseable {
     private final Path profile;
     final WebDriver driver;
 
-    private Chromium() throws IOException {
+    private Chromium(String... extraArguments) throws IOException {
         Installation found = installation();
         profile = Files.createTempDirectory("ocs-pkce-login-chromium-");
         Path home = Files.createDirectories(profile.resolve("home"));
@@ -39,6 +39,7 @@ final class Chromium implements AutoCloseable {
         if (isRoot()) {
             options.addArguments("--no-sandbox");
         }
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(found.driver().toFile())
                 .usingAnyFreePort()
@@ -48,9 +49,9 @@ final class Chromium implements AutoCloseable {
     }
 
     /** A new browser with a fresh, empty profile: no cookies from an earlier login. */
-    static Chromium start() {
+    static Chromium start(String... extraArguments) {
         try {
-            return new Chromium();
+            return new Chromium(extraArguments);
         } catch (IOException e) {
             throw new IllegalStateException("Could not prepare a Chromium profile: " + e, e);
         }

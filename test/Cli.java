@@ -40,10 +40,15 @@ final class Cli {
     }
 
     static Run run(Browser browser, String... args) {
+        return run(browser, java.io.InputStream.nullInputStream(), args);
+    }
+
+    /** With {@code in} as the standard input (what --paste reads). */
+    static Run run(Browser browser, java.io.InputStream in, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long started = System.nanoTime();
-        int exitCode = OcsPkceLogin.run(browser, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exitCode = OcsPkceLogin.run(browser, in, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), withoutTheUsersCache(args));
         return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                 (System.nanoTime() - started) / 1_000_000);

@@ -66,8 +66,9 @@ final class CliProcess implements AutoCloseable {
 
     /**
      * Starts the command line; {@code CLI_WRAPPER} in {@code environment} is a command line to run it
-     * under, {@code JBANG_OPTIONS} JBang options (e.g. {@code --java 17}), and {@code JAVA_OPTION} one
-     * option for the tool's JVM (JBang's -R).
+     * under, {@code JBANG_OPTIONS} JBang options (e.g. {@code --java 17}), {@code JAVA_OPTION} one
+     * option for the tool's JVM (JBang's -R), and {@code STDIN_PIPE} (any value) gives it a standard
+     * input to {@link #type} into.
      */
     static CliProcess start(Map<String, String> environment, String... args) throws IOException {
         ensureBuilt();
@@ -84,12 +85,14 @@ final class CliProcess implements AutoCloseable {
         }
         command.add("OcsPkceLogin.java");
         command.addAll(List.of(args.length == 0 || args[0].equals("--help") ? args : Cli.withoutTheUsersCache(args)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(environment.containsKey("STDIN_PIPE")
+                ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("BROWSER");
         builder.environment().putAll(environment);
         builder.environment().remove("CLI_WRAPPER");
         builder.environment().remove("JAVA_OPTION");
         builder.environment().remove("JBANG_OPTIONS");
+        builder.environment().remove("STDIN_PIPE");
         return new CliProcess(builder.start());
     }
 
@@ -128,6 +131,12 @@ final class CliProcess implements AutoCloseable {
         // let the pumps drain what the process wrote last
         Thread.sleep(100);
         return process.exitValue();
+    }
+
+    /** Writes a line to the process's standard input (started with STDIN_PIPE). */
+    void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     long pid() {

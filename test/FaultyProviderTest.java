@@ -159,6 +159,15 @@ class FaultyProviderTest {
     }
 
     @Test
+    void invalidScopeSaysWhichScopesWereSentAndWhere() {
+        Cli.Run run = Cli.run(Cli.answeringWith(Map.of("error", "invalid_scope")), "--authority", provider.issuer().toString(),
+                "--client-id", "cli", "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "10");
+        assertFailsWith(LoginException.Exit.AUTHORIZATION_FAILED, "invalid_scope", run);
+        assertTrue(run.errorLines().get(0).contains("the scopes sent were 'openid' (the default for an OpenID Connect provider)"),
+                run.toString());
+    }
+
+    @Test
     void tokenEndpointAnswering500WithHtmlIsRefused() {
         provider.answer("/token", ScriptedProvider.raw(500, "text/html", "<html>Internal error</html>"));
         assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "token endpoint", login());

@@ -92,6 +92,36 @@ class IdTokenValidatorTest {
     }
 
     @Test
+    void ps256Es384AndEdDsaTokensAreAccepted() throws Exception {
+        SignedJWT ps256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID("rsa-1").build(), claims().build());
+        ps256.sign(new RSASSASigner(rsa));
+        ECKey p384 = new ECKeyGenerator(Curve.P_384).keyID("ec-384").generate();
+        SignedJWT es384 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384").build(), claims().build());
+        es384.sign(new ECDSASigner(p384));
+        com.nimbusds.jose.jwk.OctetKeyPair ed25519 = new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate();
+        SignedJWT eddsa = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed-1").build(), claims().build());
+        eddsa.sign(new com.nimbusds.jose.crypto.Ed25519Signer(ed25519));
+        IdTokenValidator validator = validator(new JWKSet(List.of(rsa.toPublicJWK(), p384.toPublicJWK(), ed25519.toPublicJWK())));
+        for (SignedJWT token : List.of(ps256, es384, eddsa)) {
+            assertEquals("user-1", validator.validate(token.serialize(), NONCE).getSubject(), token.getHeader().getAlgorithm().getName());
+        }
+    }
+
+    @Test
+    void onlyTheAlgorithmsTheProviderListsAreAcceptedAndTheFailureNamesAlgorithmAndKid() throws Exception {
+        SignedJWT ps256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.PS256).keyID("rsa-1").build(), claims().build());
+        ps256.sign(new RSASSASigner(rsa));
+        IdTokenValidator rs256Only = new IdTokenValidator(ISSUER, CLIENT, IdTokenValidator.accepted(List.of("RS256", "HS256", "none")),
+                () -> new JWKSet(rsa.toPublicJWK()));
+        LoginException e = assertThrows(LoginException.class, () -> rs256Only.validate(ps256.serialize(), NONCE));
+        assertEquals(LoginException.Exit.ID_TOKEN_INVALID, e.exit());
+        assertTrue(e.getMessage().contains("signed with PS256 and kid rsa-1, and PS256 is not an algorithm this client accepts from this"
+                + " provider (RS256)"), e.getMessage());
+        assertEquals(IdTokenValidator.ALLOWED_ALGORITHMS, IdTokenValidator.accepted(List.of()), "a provider that lists none: all of ours");
+        assertEquals(java.util.Set.of(), IdTokenValidator.accepted(List.of("HS256", "none")), "HMAC and none are never accepted");
+    }
+
+    @Test
     void badSignatureIsRejected() throws Exception {
         String[] parts = rs256(c -> c).split("\\.");
         String forged = parts[0] + "." + Base64URL.encode(claims().subject("admin").build().toString()) + "." + parts[2];

@@ -127,6 +127,23 @@ class LauncherTest {
         assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").err().contains("miss: a source or file changed"));
     }
 
+    /** A //SOURCES glob (the test script's test/*.java) names no file when a new one appears; its folder tells. */
+    @Test
+    void aNewFileWhereASourcesGlobLooksIsAMiss() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("globbing"));
+        Files.copy(Path.of("jbang"), folder.resolve("jbang"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(folder.resolve("lib"));
+        Files.writeString(folder.resolve("Main.java"), "//SOURCES lib/*.java\n\npublic class Main {\n    public static void main(String... args)"
+                + " throws Exception {\n        System.out.println(Class.forName(args[0]).getSimpleName());\n    }\n}\n");
+        Files.writeString(folder.resolve("lib").resolve("First.java"), "class First {\n}\n");
+        assertEquals("First\n", launch(folder, "Main.java", "First").out());
+        assertTrue(launch(folder, "Main.java", "First").hit());
+        Files.writeString(folder.resolve("lib").resolve("Second.java"), "class Second {\n}\n");
+        Result afterNewFile = launch(folder, "Main.java", "Second");
+        assertTrue(afterNewFile.err().contains("launch cache: miss: " + folder.toRealPath().resolve("lib") + " changed"), afterNewFile.err());
+        assertEquals("Second\n", afterNewFile.out(), "the new file was compiled in: " + afterNewFile.err());
+    }
+
     @Test
     void aMissingFileSendsTheRunBackToJBang() throws Exception {
         Path checkout = checkout();

@@ -1,3 +1,4 @@
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -225,6 +226,72 @@ class LoginConfigTest {
         assertEquals(LoginException.Exit.CONFIG_INVALID.code, run.exitCode(), run.toString());
         assertEquals(List.of("error: --redirect-uri must be an http URL on a loopback host with a port from 0 to 65535 and a path,"
                 + " like http://localhost:5004/callback.html; found 'http://localhost:70000/callback.html'"), run.errorLines());
+    }
+
+    @Test
+    void theConfigIsFoundInTheWorkingFolderThenInTheUsersConfigFolder() throws Exception {
+        Path working = java.nio.file.Files.createDirectories(folder.resolve("working"));
+        Path xdg = folder.resolve("xdg");
+        Path userFile = java.nio.file.Files.createDirectories(xdg.resolve("ocs-pkce-login")).resolve("config.ini");
+        Files.writeString(userFile, "[Configuration]\nAuthority = https://user.example\nClientId = from-user-folder\n");
+        Map<String, String> environment = Map.of("XDG_CONFIG_HOME", xdg.toString());
+        assertEquals("from-user-folder", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+
+        Files.writeString(working.resolve("config.ini"), "[Configuration]\nAuthority = https://here.example\nClientId = from-here\n");
+        assertEquals("from-here", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+
+        Path explicit = Files.writeString(folder.resolve("other.ini"), "[Configuration]\nAuthority = https://x.example\nClientId = explicit\n");
+        assertEquals("explicit", LoginConfig.find(explicit, LoginConfig.Overrides.NONE, environment, working).clientId());
+    }
+
+    @Test
+    void withoutAnyConfigFileTheMessageSaysWhereItLooked() {
+        Path nowhere = folder.resolve("empty");
+        Map<String, String> environment = Map.of("XDG_CONFIG_HOME", folder.resolve("xdg").toString());
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, nowhere));
+        assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
+        assertTrue(e.getMessage().contains("looked for " + nowhere.resolve("config.ini") + " and "
+                + folder.resolve("xdg").resolve("ocs-pkce-login").resolve("config.ini")), e.getMessage());
+        LoginConfig fromEnvironment = assertDoesNotThrow(() -> LoginConfig.find(null, LoginConfig.Overrides.NONE,
+                Map.of("OCS_LOGIN_AUTHORITY", "https://env.example", "OCS_LOGIN_CLIENT_ID", "from-env"), nowhere));
+        assertEquals("from-env", fromEnvironment.clientId(), "the environment alone is enough");
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFileAndTheCommandLineOverridesBoth() throws Exception {
+        Path file = ini("[Configuration]\nAuthority = https://a.example\nClientId = from-file\nScope = openid file\n");
+        Map<String, String> environment = Map.of("OCS_LOGIN_CLIENT_ID", "from-env", "OCS_LOGIN_SCOPE", "openid env");
+        LoginConfig config = LoginConfig.find(file, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.SCOPE, "openid cli"),
+                environment, folder);
+        assertEquals("from-env", config.clientId());
+        assertEquals("openid cli", config.scope());
+        assertEquals("--scope", config.scopeSource());
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(file, LoginConfig.Overrides.NONE,
+                Map.of("OCS_LOGIN_REDIRECT_URI", "ftp://x/y"), folder));
+        assertTrue(e.getMessage().startsWith("the environment variable OCS_LOGIN_REDIRECT_URI must be"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultScopeHasOcsapiForOcsOnly() throws Exception {
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nClientId = c\n"), false,
+                LoginConfig.Overrides.NONE);
+        assertEquals("openid ocsapi", ocs.scope());
+        assertEquals("the default for OCS", ocs.scopeSource());
+        LoginConfig oidc = LoginConfig.load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"), false,
+                LoginConfig.Overrides.NONE);
+        assertEquals("openid", oidc.scope());
+        assertEquals("the default for an OpenID Connect provider", oidc.scopeSource());
+    }
+
+    @Test
+    void aCaFileInTheConfigIsFoundNextToItAndMustExist() throws Exception {
+        Path pem = Files.writeString(folder.resolve("company-ca.pem"), "not checked here");
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = company-ca.pem\n"),
+                false, LoginConfig.Overrides.NONE);
+        assertEquals(Optional.of(pem.toAbsolutePath()), config.caFile());
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = missing.pem\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] CaFile names ") && e.getMessage().contains("which is not a file"), e.getMessage());
     }
 
     @Test

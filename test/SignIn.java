@@ -39,6 +39,25 @@ interface SignIn {
         }
     };
 
+    /**
+     * Keycloak's device verification: the user code (unless the page has it already, from
+     * verification_uri_complete), the login form, and the grant of access when it is asked for.
+     */
+    static void keycloakDevice(WebDriver driver, String userCode, String username, String password) {
+        if (userCode != null) {
+            type(driver, "Keycloak device", By.id("device_user_code"), userCode, Duration.ofSeconds(10));
+            click(driver, "Keycloak device", By.id("kc-login"), Duration.ofSeconds(2));
+        }
+        KEYCLOAK.signIn(driver, username, password);
+        try {
+            click(driver, "Keycloak device grant", By.id("kc-login"), Duration.ofSeconds(5)); // "Yes", when consent is asked
+        } catch (IllegalStateException notAsked) {
+            // granted without asking
+        }
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getPageSource().contains("Device Login Successful")
+                || d.getPageSource().contains("device login successful") || d.getPageSource().contains("successful"));
+    }
+
     /** Waits until the browser shows our redirect URI's page (the click that leads there may return first). */
     static String awaitCallbackPage(WebDriver driver, String redirectUri) {
         try {

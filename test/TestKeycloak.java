@@ -1,4 +1,5 @@
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,16 +16,41 @@ final class TestKeycloak {
     private TestKeycloak() {
     }
 
+    /** Keycloak's https listener, with a certificate of {@link TestCertificates}' CA. */
+    static final int HTTPS_PORT = 18443;
+
     static synchronized void startInBackground() {
         if (keycloak == null) {
             keycloak = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return LocalKeycloak.ensureRunning(LocalKeycloak.demoIssuer(), line -> System.out.println("[keycloak] " + line));
-                } catch (LoginException e) {
+                    if (LocalKeycloak.answers(LocalKeycloak.demoIssuer()) && !httpsAnswers()) {
+                        System.out.println("[keycloak] The running Keycloak has no https listener for the tests: restarting it");
+                        LocalKeycloak.main("stop");
+                    }
+                    return LocalKeycloak.ensureRunning(LocalKeycloak.demoIssuer(), line -> System.out.println("[keycloak] " + line),
+                            List.of("--https-port=" + HTTPS_PORT, "--https-key-store-file=" + TestCertificates.serverKeyStore(),
+                                    "--https-key-store-password=" + TestCertificates.PASSWORD));
+                } catch (Exception e) {
                     throw new CompletionException(e);
                 }
             });
         }
+    }
+
+    /** Whether something listens on the https port. */
+    static boolean httpsAnswers() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", HTTPS_PORT), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The demo realm's issuer over https, at {@code host} (localhost, or keycloak.invalid through a proxy). */
+    static URI httpsIssuer(String host) {
+        get();
+        return URI.create("https://" + host + ":" + HTTPS_PORT + "/realms/ocs-pkce-demo");
     }
 
     /** The running Keycloak; waits for it to finish starting. */
@@ -75,7 +101,7 @@ final class TestKeycloak {
     }
 
     /** How many token requests (code exchanges and refreshes) Keycloak has logged for {@code clientId}. */
-    static int tokenRequests(String clientId) throws java.io.IOException {
+    static int tokenRequests(String clientId) throws Exception {
         get();
         try (var lines = java.nio.file.Files.lines(LocalKeycloak.log())) {
             return (int) lines.filter(line -> line.contains("type=\"CODE_TO_TOKEN\"") || line.contains("type=\"REFRESH_TOKEN\""))

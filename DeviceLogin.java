@@ -1,0 +1,160 @@
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.json.JSONObject;
+
+/**
+ * {@code --device}: the device authorization grant (RFC 8628), for a machine where no browser can
+ * reach the redirect URI. The user opens a short address on any device (a phone will do) and
+ * enters a code; meanwhile this program polls the token endpoint. No redirect URI and no nonce: the
+ * tokens are bound to the device code (and, beyond RFC 8628, to a PKCE code verifier, which some
+ * providers require and others ignore). The result is checked like a login's.
+ */
+final class DeviceLogin {
+
+    /** RFC 8628 §3.5: the interval when the provider names none, and what slow_down adds to it. */
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    static final Duration SLOW_DOWN = Duration.ofSeconds(5);
+
+    /** The answer of the device authorization endpoint (RFC 8628 §3.2). */
+    record DeviceCode(String deviceCode, String userCode, URI verificationUri, Optional<URI> verificationUriComplete,
+            Duration expiresIn, Duration interval) {
+        @Override
+        public String toString() {
+            return "DeviceCode[deviceCode=(hidden), userCode=" + userCode + ", verificationUri=" + verificationUri + "]";
+        }
+    }
+
+    private DeviceLogin() {
+    }
+
+    /** The six steps, with a device code in place of the browser's redirect. */
+    static JSONObject login(LoginConfig config, Browser browser, OcsPkceLogin.Limits limits, Log log) throws LoginException {
+        String codeVerifier = PkceUtil.newCodeVerifier();
+        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
+            log.step(1, "Fetching the provider's configuration from " + IdentityProvider.discoveryUrl(config.authority()));
+            IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
+            if (provider.deviceAuthorizationEndpoint().isEmpty()) {
+                throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The provider offers no device flow: its discovery"
+                        + " document has no device_authorization_endpoint (RFC 8628). Sign in from another machine with --paste instead");
+            }
+            CompletableFuture<IdTokenValidator> validator = CompletableFuture.supplyAsync(() ->
+                    IdTokenValidator.forProvider(provider, config.clientId(), http).withKeysFetched(config.scopes().contains("openid")));
+
+            log.step(2, "Asking for a device code at " + provider.deviceAuthorizationEndpoint().get());
+            DeviceCode code;
+            try {
+                code = read(provider.deviceAuthorization(http, config.clientId(), config.scope(), config.tenantId(), codeVerifier),
+                        provider.deviceAuthorizationEndpoint().get());
+            } catch (LoginException.TokenError e) {
+                throw "invalid_scope".equals(e.error())
+                        ? new LoginException(e.exit(), e.getMessage() + ": " + OcsPkceLogin.scopesSent(config), e) : e;
+            }
+
+            log.step(3, "On any device, open " + code.verificationUri() + " and enter the code " + code.userCode());
+            if (browser != Browser.NONE && code.verificationUriComplete().isPresent()) {
+                try {
+                    browser.open(code.verificationUriComplete().get());
+                    log.info("(A browser on this machine was opened at that address, with the code filled in.)");
+                } catch (Exception e) {
+                    log.detail("no browser on this machine (" + e.getMessage() + "): use another device");
+                }
+            }
+
+            Duration wait = code.expiresIn().compareTo(limits.callbackTimeout()) < 0 ? code.expiresIn() : limits.callbackTimeout();
+            log.step(4, "Waiting up to " + wait.toSeconds() + " s for the sign-in on that device...");
+            JSONObject tokens = poll(provider, http, config.clientId(), code, codeVerifier, wait);
+
+            log.step(5, "The sign-in was approved; the token endpoint answered with the tokens");
+            OcsPkceLogin.validateIdToken(tokens, config, validator.join(), null, log);
+            log.step(6, "Got an access token" + IdentityProvider.expiresIn(tokens).stream()
+                    .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
+            return tokens;
+        }
+    }
+
+    /** Checks the device authorization answer: every field RFC 8628 §3.2 requires, and addresses the URL rule allows. */
+    static DeviceCode read(JSONObject answer, URI endpoint) throws LoginException {
+        String deviceCode = required(answer, "device_code", endpoint);
+        String userCode = required(answer, "user_code", endpoint);
+        if (!userCode.matches("[\\p{Alnum}\\-_ ]{1,64}")) {
+            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave a user_code that no person could type");
+        }
+        // "verification_url" is what some providers (Google) send.
+        URI verificationUri = address(answer.has("verification_uri") ? required(answer, "verification_uri", endpoint)
+                : required(answer, "verification_url", endpoint), endpoint);
+        Optional<URI> complete = answer.opt("verification_uri_complete") instanceof String text
+                ? Optional.of(address(text, endpoint)) : Optional.empty();
+        long expiresIn = answer.optLong("expires_in", 0);
+        if (expiresIn <= 0) {
+            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no expires_in");
+        }
+        long interval = answer.optLong("interval", DEFAULT_INTERVAL.toSeconds());
+        return new DeviceCode(deviceCode, userCode, verificationUri, complete, Duration.ofSeconds(expiresIn),
+                Duration.ofSeconds(Math.max(1, Math.min(interval, 60))));
+    }
+
+    /**
+     * Polls the token endpoint every {@code interval} (RFC 8628 §3.4, §3.5): on authorization_pending
+     * it goes on, on slow_down it waits 5 s longer from then on, and it ends on the tokens, on
+     * access_denied, on expired_token, on any other error, or when {@code wait} has passed.
+     */
+    static JSONObject poll(IdentityProvider provider, Http http, String clientId, DeviceCode code, String codeVerifier, Duration wait)
+            throws LoginException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Duration interval = code.interval();
+        while (true) {
+            sleep(interval);
+            if (System.nanoTime() - deadline > 0) {
+                throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "The sign-in on the other device was not finished within "
+                        + wait.toSeconds() + " s (the code lasts " + code.expiresIn().toSeconds() + " s; --timeout SECONDS waits longer)");
+            }
+            try {
+                return provider.pollDeviceCode(http, clientId, code.deviceCode(), codeVerifier);
+            } catch (LoginException.TokenError e) {
+                switch (e.error()) {
+                    case "authorization_pending" -> {
+                        // the user has not finished yet
+                    }
+                    case "slow_down" -> interval = interval.plus(SLOW_DOWN);
+                    case "access_denied" -> throw new LoginException.AuthorizationError("access_denied", e.errorDescription().orElse(null));
+                    case "expired_token" -> throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT,
+                            "The device code expired before the sign-in was finished; run again for a new one");
+                    default -> throw e;
+                }
+            }
+        }
+    }
+
+    private static String required(JSONObject answer, String name, URI endpoint) throws LoginException {
+        if (answer.opt(name) instanceof String value && !value.isBlank()) {
+            return value;
+        }
+        throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no " + name);
+    }
+
+    private static URI address(String text, URI endpoint) throws LoginException {
+        try {
+            URI uri = new URI(text);
+            Optional<String> problem = Urls.providerUrlProblem(uri);
+            if (problem.isEmpty()) {
+                return uri;
+            }
+            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave the address '"
+                    + Log.printable(text, 120) + "', which " + problem.get());
+        } catch (URISyntaxException e) {
+            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave an address that is not a URL");
+        }
+    }
+
+    private static void sleep(Duration interval) throws LoginException {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginException(LoginException.Exit.CANCELLED, "Interrupted while waiting for the sign-in on the other device");
+        }
+    }
+}
