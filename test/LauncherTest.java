@@ -92,6 +92,56 @@ class LauncherTest {
         assertEquals("rwx------", PrivateFiles.mode(launcherFolder()));
     }
 
+    /** The run that trains the AOT cache (and walks every path besides) still writes the token alone to stdout. */
+    @Test
+    void aTrainingRunWritesTheTokenAloneToStdout() throws Exception {
+        Path checkout = checkout();
+        Path tokens = work.resolve("tokens");
+        LoginConfig config = LoginConfig.load(checkout.resolve("keycloak").resolve("demo.ini"), false, LoginConfig.Overrides.NONE);
+        try (TokenCache.Locked entry = new TokenCache(tokens).open(TokenCache.Key.of(config), java.time.Duration.ofSeconds(5),
+                new Log(System.err, false, true))) {
+            entry.write(TokenCache.Entry.of(new org.json.JSONObject().put("access_token", "cached.access.token").put("token_type", "Bearer")
+                    .put("expires_in", 3600), java.time.Instant.now()));
+        }
+        Result training = launch(checkout, "OcsPkceLogin.java", "--config", "keycloak/demo.ini", "--cache-dir", tokens.toString());
+        assertEquals(0, training.exitCode(), training.err());
+        assertTrue(training.err().contains("records an AOT cache") || newestJava25() == null, training.err());
+        assertEquals("cached.access.token\n", training.out(), "stdout holds the token alone");
+    }
+
+    /** `ocs-login@catalog` from another folder: its script is learned on the first run, and later runs are hits. */
+    @Test
+    void theCatalogAliasIsCachedToo() throws Exception {
+        Path checkout = checkout();
+        Files.copy(Path.of("jbang-catalog.json"), checkout.resolve("jbang-catalog.json"));
+        Path jbangHome = Files.createDirectories(work.resolve("jbang-home"));
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        assertEquals(0, launchIn(checkout, jbangHome, checkout, "catalog", "add", "-g", "--name", "catalog",
+                checkout.resolve("jbang-catalog.json").toString()).exitCode());
+        Result last = null;
+        for (int run = 0; run < 3; run++) {
+            last = launchIn(checkout, jbangHome, elsewhere, "ocs-login@catalog", "--version");
+            assertEquals(0, last.exitCode(), last.err());
+            assertTrue(last.out().startsWith(OcsPkceLogin.VERSION), last.out());
+        }
+        assertTrue(last.hit(), "the third run is a hit: " + last.err());
+    }
+
+    private Result launchIn(Path checkout, Path jbangHome, Path folder, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(checkout.resolve("jbang").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        builder.environment().put("JBANG_DIR", jbangHome.toString());
+        builder.environment().put("OCS_LAUNCHER_VERBOSE", "1");
+        Process process = builder.start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String out = read(process.getInputStream());
+        assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the launcher ended");
+        return new Result(process.exitValue(), out, err.get());
+    }
+
     /** Arguments with everything a shell would act on reach the tool as they were given, on a miss and on a hit. */
     @Test
     void argumentsReachTheToolVerbatimAndNeverMeetTheShell() throws Exception {
