@@ -102,8 +102,7 @@ public interface Browser extends AutoCloseable {
         }
 
         /**
-         * A page that sends the browser on to {@code url}: by script, or by a click on its link. It
-         * lives in {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a per-user tmpfs),
+         * The launch page for {@code url} ({@link Pages#launchPage}). It lives in {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a per-user tmpfs),
          * otherwise in {@code ~/.cache/ocs-pkce-login/launch}; folder 0700, file 0600.
          */
         private Path writeLaunchPage(URI url) throws IOException {
@@ -114,13 +113,8 @@ public interface Browser extends AutoCloseable {
             if (problem.isPresent()) {
                 throw new IOException("the folder for the browser's launch page is not private: " + problem.get());
             }
-            String link = CallbackServer.escapeHtml(url.toString());
             Path page = PrivateFiles.newFile(folder, "login-", ".html");
-            Files.writeString(page, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    + "<meta name=\"referrer\" content=\"no-referrer\"><title>Signing in</title></head>\n<body>"
-                    + "<p>Taking you to the sign-in page. If nothing happens, <a id=\"go\" href=\"" + link + "\">continue here</a>.</p>\n"
-                    + "<script>location.replace(document.getElementById(\"go\").href);</script></body></html>\n",
-                    StandardCharsets.UTF_8);
+            Files.writeString(page, Pages.launchPage(url), StandardCharsets.UTF_8);
             return page;
         }
 

@@ -281,7 +281,7 @@ public final class CallbackServer implements AutoCloseable {
 
     /** Answers a complete head (or, when null, an oversized one) and closes the connection. */
     private void respond(SocketChannel channel, String head) throws IOException {
-        Page page = head == null ? new Page(431, "Request refused", "The request's head is larger than " + MAX_HEAD_BYTES + " bytes.")
+        Pages.Page page = head == null ? new Pages.Page(431, "Request refused", "The request's head is larger than " + MAX_HEAD_BYTES + " bytes.")
                 : answer(head);
         boolean headRequest = head != null && head.startsWith("HEAD ");
         channel.write(ByteBuffer.wrap(page.toHttp(headRequest))); // a page fits the socket's empty send buffer at once
@@ -292,32 +292,32 @@ public final class CallbackServer implements AutoCloseable {
      * Judges the request and, for this login's response, hands the outcome to the wait before the
      * page is sent: a browser that goes away mid-page cannot lose the code.
      */
-    private Page answer(String head) {
+    private Pages.Page answer(String head) {
         String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || !requestLine[1].startsWith("/")) {
-            return Page.refused("This is not an HTTP/1.1 request for a path.");
+            return Pages.Page.refused("This is not an HTTP/1.1 request for a path.");
         }
         String target = requestLine[1];
         int question = target.indexOf('?');
         if (!path.equals(question < 0 ? target : target.substring(0, question))) {
-            return new Page(404, "Not found", "This is the redirect URI of a command-line login; there is nothing else here.");
+            return new Pages.Page(404, "Not found", "This is the redirect URI of a command-line login; there is nothing else here.");
         }
         if (!"GET".equals(requestLine[0])) {
-            return new Page(405, "Request refused", "The authorization response arrives by GET.");
+            return new Pages.Page(405, "Request refused", "The authorization response arrives by GET.");
         }
         AuthorizationResponse verdict = AuthorizationResponse.judge(question < 0 ? null : target.substring(question + 1), expected);
         if (verdict instanceof AuthorizationResponse.Refused refused) {
-            return Page.refused(refused.reason());
+            return Pages.Page.refused(refused.reason());
         }
         boolean first = verdict instanceof AuthorizationResponse.Accepted accepted
                 ? code.complete(accepted.code())
                 : code.completeExceptionally(((AuthorizationResponse.Failed) verdict).failure());
         if (!first) {
-            return Page.refused("This login has already received its authorization response.");
+            return Pages.Page.refused("This login has already received its authorization response.");
         }
         return verdict instanceof AuthorizationResponse.Failed failed
-                ? new Page(200, "Login failed", failed.failure().getMessage())
-                : new Page(200, "Login complete", "You can return to the application and close this tab.");
+                ? new Pages.Page(200, "Login failed", failed.failure().getMessage())
+                : new Pages.Page(200, "Login complete", "You can return to the application and close this tab.");
     }
 
     private void closeLateConnections() {
@@ -378,59 +378,6 @@ public final class CallbackServer implements AutoCloseable {
             searched = head.position();
             return null;
         }
-    }
-
-    /** What one request gets. */
-    private record Page(int status, String title, String detail) {
-        static Page refused(String detail) {
-            return new Page(400, "Request refused", detail);
-        }
-
-        /** The whole HTTP/1.1 response: never cached, scripts and framing forbidden, connection closed. */
-        byte[] toHttp(boolean headersOnly) {
-            byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(title)
-                    + "</title></head>\n<body><h1>" + escapeHtml(title) + "</h1>\n<p>" + escapeHtml(detail)
-                    + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
-            String reason = switch (status) {
-                case 200 -> "OK";
-                case 404 -> "Not Found";
-                case 405 -> "Method Not Allowed";
-                case 431 -> "Request Header Fields Too Large";
-                default -> "Bad Request";
-            };
-            String headers = "HTTP/1.1 " + status + " " + reason + "\r\n"
-                    + "Content-Type: text/html; charset=utf-8\r\n"
-                    + "Content-Length: " + body.length + "\r\n"
-                    + "Cache-Control: no-store\r\n"
-                    + "X-Content-Type-Options: nosniff\r\n"
-                    + "Content-Security-Policy: default-src 'none'\r\n"
-                    + "Referrer-Policy: no-referrer\r\n"
-                    + (status == 405 ? "Allow: GET\r\n" : "")
-                    + "Connection: close\r\n\r\n";
-            byte[] head = headers.getBytes(StandardCharsets.US_ASCII);
-            if (headersOnly) {
-                return head;
-            }
-            byte[] response = java.util.Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, response, head.length, body.length);
-            return response;
-        }
-    }
-
-    /** Every reflected value goes through here: the five characters that matter in HTML text and attributes. */
-    static String escapeHtml(String text) {
-        StringBuilder escaped = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
     }
 
     /** For tests: the addresses actually listened on. */

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request to Keycloak, refreshes silently, falls back to the browser when the session is gone,
  * and --logout really revokes.
  */
-class CacheEndToEndTest {
+class CacheEndToEndTest extends WithChromium {
 
     /** Access tokens of 300 s: a later run finds one with more than --min-validity (60 s) left. */
     static final String LONG_LIVED = "ocs-pkce-login";
@@ -31,19 +29,9 @@ class CacheEndToEndTest {
     @TempDir
     Path cacheDir;
 
-    private Chromium chromium;
     private final AtomicInteger browserOpened = new AtomicInteger();
 
-    @BeforeEach
-    void startBrowser() {
-        TestKeycloak.get();
-        chromium = Chromium.start();
-    }
 
-    @AfterEach
-    void stopBrowser() {
-        chromium.close();
-    }
 
     /** Selenium signing in as the demo user, counting how often it is asked to. */
     private final Browser countingBrowser = url -> {

@@ -129,7 +129,7 @@ class CommandLineProcessTest {
             Path page = Path.of(launchPage);
             assertEquals("rw-------", PrivateFiles.mode(page));
             assertEquals("rwx------", PrivateFiles.mode(page.getParent()));
-            assertTrue(Files.readString(page).contains(CallbackServer.escapeHtml(printed)), "it forwards to the URL that was printed");
+            assertTrue(Files.readString(page).contains(Pages.escapeHtml(printed)), "it forwards to the URL that was printed");
 
             chromium.driver.get(launchPage.toString());
             SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());

@@ -7,28 +7,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Signing in where no browser can reach the redirect URI, with the real Keycloak and Chromium:
  * the device flow (RFC 8628), and pasting back the address the browser ended at.
  */
-class DeviceAndPasteTest {
+class DeviceAndPasteTest extends WithChromium {
 
-    private Chromium chromium;
 
-    @BeforeEach
-    void startBrowser() {
-        TestKeycloak.get();
-        chromium = Chromium.start();
-    }
 
-    @AfterEach
-    void stopBrowser() {
-        chromium.close();
-    }
 
     /** The CLI prints an address and a code; a person types the code on another device's browser. */
     @Test

@@ -16,8 +16,6 @@ import kong.unirest.core.HttpResponse;
 import kong.unirest.core.Unirest;
 import kong.unirest.core.UnirestInstance;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
@@ -25,22 +23,10 @@ import org.openqa.selenium.By;
  * The real thing: headless Chromium signs in on a real Keycloak (the local stand-in for OCS), driven
  * through the command line's own code path, with Selenium as its browser.
  */
-class EndToEndTest {
+class EndToEndTest extends WithChromium {
 
-    private Chromium chromium;
 
-    @BeforeEach
-    void startBrowser() {
-        TestKeycloak.get();
-        chromium = Chromium.start();
-    }
 
-    @AfterEach
-    void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     /** Selenium in the browser's place: opens the authorization URL, then signs in as a person would. */
     private Browser signingIn(SignIn steps, String username, String password) {
