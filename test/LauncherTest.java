@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -107,6 +109,26 @@ class LauncherTest {
         assertEquals(0, training.exitCode(), training.err());
         assertTrue(training.err().contains("records an AOT cache") || newestJava25() == null, training.err());
         assertEquals("cached.access.token\n", training.out(), "stdout holds the token alone");
+    }
+
+    /** Ctrl-C during the run that trains the AOT cache: the login says it was cancelled, and nothing half-made is left. */
+    @Test
+    void anInterruptedTrainingRunLeavesNothingBehind() throws Exception {
+        TestKeycloak.get();
+        Map<String, String> environment = Map.of("XDG_CACHE_HOME", work.resolve("cache").toString(),
+                "CLI_WRAPPER", "setsid env --default-signal=INT,TERM,HUP"); // its own process group, as a terminal's job
+        try (CliProcess cli = CliProcess.start(environment, "--config", "keycloak/demo.ini", "--no-browser", "--timeout", "120")) {
+            cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(180));
+            assertTrue(cli.err().contains("records an AOT cache") || newestJava25() == null, cli.err());
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + cli.pid()).start().waitFor()); // Ctrl-C: the whole group (-- or procps reads -PGID as an option)
+            assertEquals(130, cli.waitFor(Duration.ofSeconds(30)), cli.err());
+            assertTrue(cli.err().contains("error: the login was cancelled"), cli.err());
+        }
+        try (Stream<Path> left = Files.walk(launcherFolder())) {
+            List<String> halfMade = left.map(Path::getFileName).map(Path::toString)
+                    .filter(name -> name.matches("app\\.aot\\..*") || name.equals("training")).toList();
+            assertEquals(List.of(), halfMade, "no partial AOT cache and no training lock");
+        }
     }
 
     /** `ocs-login@catalog` from another folder: its script is learned on the first run, and later runs are hits. */
