@@ -236,9 +236,7 @@ public final class CallbackServer implements AutoCloseable {
     private void accept(ServerSocketChannel listener) throws IOException {
         for (SocketChannel channel; (channel = acceptOne(listener)) != null; ) {
             if (connections.size() >= MAX_CONNECTIONS) {
-                SocketChannel oldest = connections.keySet().iterator().next();
-                drop(oldest);
-                unfinished++;
+                dropOldest();
             }
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
@@ -252,8 +250,7 @@ public final class CallbackServer implements AutoCloseable {
             return listener.accept();
         } catch (IOException e) {
             if (!connections.isEmpty()) {
-                drop(connections.keySet().iterator().next());
-                unfinished++;
+                dropOldest();
             }
             return null;
         }
@@ -331,6 +328,12 @@ public final class CallbackServer implements AutoCloseable {
             closeChannel(entry.getKey());
             unfinished++;
         }
+    }
+
+    /** Makes room: the oldest connection has not finished its request, and never will now. */
+    private void dropOldest() {
+        drop(connections.keySet().iterator().next());
+        unfinished++;
     }
 
     private void drop(SocketChannel channel) {

@@ -1,5 +1,4 @@
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +39,7 @@ final class DeviceLogin {
                 throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The provider offers no device flow: its discovery"
                         + " document has no device_authorization_endpoint (RFC 8628). Sign in from another machine with --paste instead");
             }
-            CompletableFuture<IdTokenValidator> validator = CompletableFuture.supplyAsync(() ->
-                    IdTokenValidator.forProvider(provider, config.clientId(), http).withKeysFetched(config.scopes().contains("openid")));
+            CompletableFuture<IdTokenValidator> validator = IdTokenValidator.readiedMeanwhile(provider, config, http);
 
             log.step(2, "Asking for a device code at " + provider.deviceAuthorizationEndpoint().get());
             DeviceCode code;
@@ -69,8 +67,7 @@ final class DeviceLogin {
 
             log.step(5, "The sign-in was approved; the token endpoint answered with the tokens");
             OcsPkceLogin.validateIdToken(tokens, config, validator.join(), null, log);
-            log.step(6, "Got an access token" + IdentityProvider.expiresIn(tokens).stream()
-                    .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
+            log.step(6, "Got an access token" + IdentityProvider.validFor(tokens) + "; it goes to stdout");
             return tokens;
         }
     }
@@ -83,10 +80,10 @@ final class DeviceLogin {
             throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave a user_code that no person could type");
         }
         // "verification_url" is what some providers (Google) send.
-        URI verificationUri = address(answer.has("verification_uri") ? required(answer, "verification_uri", endpoint)
-                : required(answer, "verification_url", endpoint), endpoint);
+        String verificationName = answer.has("verification_uri") ? "verification_uri" : "verification_url";
+        URI verificationUri = address(required(answer, verificationName, endpoint), verificationName, endpoint);
         Optional<URI> complete = answer.opt("verification_uri_complete") instanceof String text
-                ? Optional.of(address(text, endpoint)) : Optional.empty();
+                ? Optional.of(address(text, "verification_uri_complete", endpoint)) : Optional.empty();
         long expiresIn = answer.optLong("expires_in", 0);
         if (expiresIn <= 0) {
             throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no expires_in");
@@ -135,18 +132,8 @@ final class DeviceLogin {
         throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no " + name);
     }
 
-    private static URI address(String text, URI endpoint) throws LoginException {
-        try {
-            URI uri = new URI(text);
-            Optional<String> problem = Urls.providerUrlProblem(uri);
-            if (problem.isEmpty()) {
-                return uri;
-            }
-            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave the address '"
-                    + Log.printable(text, 120) + "', which " + problem.get());
-        } catch (URISyntaxException e) {
-            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave an address that is not a URL");
-        }
+    private static URI address(String text, String name, URI endpoint) throws LoginException {
+        return Urls.providerUrl(text, name, "device authorization endpoint", endpoint);
     }
 
     private static void sleep(Duration interval) throws LoginException {

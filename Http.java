@@ -157,7 +157,7 @@ final class Http implements AutoCloseable {
 
     private LoginException unreachable(String what, URI url, Throwable failure) {
         Optional<Proxies.Route> route = proxies.routeFor(url);
-        String target = url.getHost() + ":" + port(url);
+        String target = url.getHost() + ":" + Urls.port(url);
         String problem;
         if (route.isPresent() && cause(failure, IOException.class).map(Throwable::getMessage).orElse("").matches(
                 "(?s).*(Tunnel failed|Unexpected response code for CONNECT|[Pp]roxy [Aa]uthentication).*")) {
@@ -214,10 +214,6 @@ final class Http implements AutoCloseable {
             }
         }
         return Optional.empty();
-    }
-
-    private static int port(URI url) {
-        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /**

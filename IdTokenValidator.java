@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Validates an ID token as OpenID Connect Core §3.1.3.7 requires, with Nimbus JOSE + JWT doing the
@@ -300,18 +301,22 @@ public final class IdTokenValidator {
     }
 
     /**
-     * This validator, with the key set fetched now (into the cache) when {@code fetch}: done while the
-     * user signs in, so that checking the token costs nothing then. A failure is left for
-     * {@link #validate}, which fetches again and reports it.
+     * The validator of {@code provider}'s ID tokens, made ready on another thread while the user signs
+     * in: Nimbus loaded and, when the scope has {@code openid}, the key set fetched into its cache, so
+     * that checking the token costs nothing then. A fetch failure is left for {@link #validate}, which
+     * fetches again and reports it.
      */
-    IdTokenValidator withKeysFetched(boolean fetch) {
-        if (fetch) {
-            try {
-                keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
-            } catch (KeySourceException e) {
-                // reported by validate()
+    static CompletableFuture<IdTokenValidator> readiedMeanwhile(IdentityProvider provider, LoginConfig config, Http http) {
+        return CompletableFuture.supplyAsync(() -> {
+            IdTokenValidator validator = forProvider(provider, config.clientId(), http);
+            if (config.scopes().contains("openid")) {
+                try {
+                    validator.keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+                } catch (KeySourceException e) {
+                    // reported by validate()
+                }
             }
-        }
-        return this;
+            return validator;
+        });
     }
 }

@@ -1,5 +1,5 @@
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,12 +108,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         if (answer.status() == 200) {
             return answer.body();
         }
-        if (answer.body().opt("error") instanceof String error) {
-            throw new LoginException.TokenError("the device authorization request", answer.status(), error,
-                    answer.body().optString("error_description", null));
-        }
-        throw LoginException.providerInvalid("device authorization endpoint", endpoint, "answered HTTP " + answer.status()
-                + " without the error object of RFC 6749 §5.2");
+        throw refusal(answer, "the device authorization request", "device authorization endpoint", endpoint);
     }
 
     /**
@@ -168,10 +163,15 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
             }
             return body;
         }
-        if (body.opt("error") instanceof String error) {
-            throw new LoginException.TokenError(refused, answer.status(), error, body.optString("error_description", null));
+        throw refusal(answer, refused, "token endpoint", tokenEndpoint);
+    }
+
+    /** A refusal (RFC 6749 §5.2) as a typed failure; an answer without its error object is the endpoint's fault. */
+    private static LoginException refusal(Http.JsonAnswer answer, String refused, String what, URI endpoint) {
+        if (answer.body().opt("error") instanceof String error) {
+            return new LoginException.TokenError(refused, answer.status(), error, answer.body().optString("error_description", null));
         }
-        throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status()
+        return LoginException.providerInvalid(what, endpoint, "answered HTTP " + answer.status()
                 + " without the error object of RFC 6749 §5.2");
     }
 
@@ -187,10 +187,15 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         return OptionalLong.empty();
     }
 
+    /** " valid for N s" when the token response says how long its access token lasts; else nothing. For the progress lines. */
+    static String validFor(JSONObject tokens) {
+        return expiresIn(tokens).stream().mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("");
+    }
+
     /** The strings of a list in the document; a missing list, or anything but strings in it, counts for nothing. */
     private static List<String> strings(JSONObject document, String name) {
         JSONArray list = document.optJSONArray(name);
-        List<String> strings = new java.util.ArrayList<>();
+        List<String> strings = new ArrayList<>();
         if (list != null) {
             for (Object item : list) {
                 if (item instanceof String text) {
@@ -213,19 +218,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         if (!document.has(name)) {
             return Optional.empty();
         }
-        String value = string(document, name, source);
-        Optional<String> problem;
-        try {
-            URI uri = new URI(value);
-            problem = Urls.providerUrlProblem(uri);
-            if (problem.isEmpty()) {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            problem = Optional.of("is not a URL");
-        }
-        throw LoginException.providerInvalid("discovery document", source, "gives " + name + " '" + Log.printable(value)
-                + "', which " + problem.get());
+        return Optional.of(Urls.providerUrl(string(document, name, source), name, "discovery document", source));
     }
 
     private static LoginException missing(String name, URI source) {

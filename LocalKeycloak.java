@@ -267,7 +267,6 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    /** {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends it. */
     /** {@code status}: says whether Keycloak serves {@code issuer}; 0 when it does, 3 when not (as service scripts do). */
     static int status(URI issuer) {
         boolean serves = answers(issuer);
@@ -275,6 +274,7 @@ public final class LocalKeycloak implements AutoCloseable {
         return serves ? 0 : 3;
     }
 
+    /** {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends it; {@code status} tells. */
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "status" : args[0];
         URI issuer = demoIssuer();

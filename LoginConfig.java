@@ -128,15 +128,8 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
         return Path.of(base, "ocs-pkce-login", "config.ini");
     }
 
-    /**
-     * Reads {@code file} and applies {@code overrides} (no environment). The file may only be absent
-     * when {@code fileOptional} and the overrides hold everything required.
-     */
-    public static LoginConfig load(Path file, boolean fileOptional, Overrides overrides) throws LoginException {
-        boolean commandLineIsComplete = overrides.clientId() != null && (overrides.authority() != null || overrides.resource() != null);
-        if (fileOptional && commandLineIsComplete && !Files.exists(file)) {
-            return new Reader(file.toString(), Map.of(), overrides, Map.of(), null).config();
-        }
+    /** Reads {@code file} and applies {@code overrides}, without the environment's variables. */
+    public static LoginConfig load(Path file, Overrides overrides) throws LoginException {
         return fromFile(file, overrides, Map.of());
     }
 
@@ -249,17 +242,21 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
             if (overrides.get(setting) != null) {
                 return setting.option;
             }
-            if (environment.get(setting.variable()) != null && !environment.get(setting.variable()).isBlank()) {
+            if (fromEnvironment(setting) != null) {
                 return "the environment variable " + setting.variable();
             }
             return source + ": [" + SECTION + "] " + setting.key;
         }
 
+        /** The environment's value of {@code setting}; null when unset or blank. */
+        private String fromEnvironment(Setting setting) {
+            String value = environment.get(setting.variable());
+            return value == null || value.isBlank() ? null : value;
+        }
+
         Optional<String> optional(Setting setting) throws LoginException {
-            String override = overrides.get(setting);
-            String fromEnvironment = environment.get(setting.variable());
-            String value = override != null ? override
-                    : fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment
+            String value = overrides.get(setting) != null ? overrides.get(setting)
+                    : fromEnvironment(setting) != null ? fromEnvironment(setting)
                     : section.get(setting.key.toLowerCase(Locale.ROOT));
             if (value == null || value.isBlank()) {
                 return Optional.empty();

@@ -128,10 +128,6 @@ public class LoginException extends Exception {
 
     /** The token endpoint answered with an error object (RFC 6749 §5.2). */
     public static final class TokenError extends OAuthError {
-        TokenError(int httpStatus, String error, String errorDescription) {
-            this("the code", httpStatus, error, errorDescription);
-        }
-
         /** {@code refused} names what the request sent: the code, or the refresh token. */
         TokenError(String refused, int httpStatus, String error, String errorDescription) {
             super(Exit.TOKEN_REJECTED, "The token endpoint refused " + refused + " (HTTP " + httpStatus + ")",

@@ -70,8 +70,7 @@ public final class OcsPkceLogin {
             log.detail("authorization_endpoint " + provider.authorizationEndpoint() + ", token_endpoint " + provider.tokenEndpoint());
 
             // While the user signs in, the ID token's checker gets ready: Nimbus loaded, the provider's keys fetched.
-            CompletableFuture<IdTokenValidator> validator = CompletableFuture.supplyAsync(() ->
-                    IdTokenValidator.forProvider(provider, config.clientId(), http).withKeysFetched(config.scopes().contains("openid")));
+            CompletableFuture<IdTokenValidator> validator = IdTokenValidator.readiedMeanwhile(provider, config, http);
 
             // Steps 2, 3 and 4: the callback server, the browser, and the code that comes back.
             AuthorizationCode authorization;
@@ -87,8 +86,7 @@ public final class OcsPkceLogin {
                     authorization.redirectUri());
             validateIdToken(tokens, config, validator.join(), request.nonce(), log);
 
-            log.step(6, "Got an access token" + IdentityProvider.expiresIn(tokens).stream()
-                    .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
+            log.step(6, "Got an access token" + IdentityProvider.validFor(tokens) + "; it goes to stdout");
             return tokens;
         }
     }

@@ -1,9 +1,12 @@
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -97,9 +100,7 @@ final class PrivateFiles {
      * never half of one.
      */
     static void write(Path file, byte[] content) throws IOException {
-        Path temporary = POSIX
-                ? Files.createTempFile(file.getParent(), ".tmp-", "", PosixFilePermissions.asFileAttribute(FILE))
-                : Files.createTempFile(file.getParent(), ".tmp-", "");
+        Path temporary = newFile(file.getParent(), ".tmp-", "");
         try {
             Files.write(temporary, content);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -115,9 +116,10 @@ final class PrivateFiles {
                 : Files.createTempFile(folder, prefix, suffix);
     }
 
-    /** Whether the file system has POSIX permissions (Linux, macOS). */
-    static boolean posix() {
-        return POSIX;
+    /** {@code file} opened for writing, created {@code 0600} when missing; never through a symbolic link. For lock files. */
+    static FileChannel openForLock(Path file) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        return POSIX ? FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE)) : FileChannel.open(file, options);
     }
 
     /** For tests and messages: the permissions of {@code path}, like {@code rwx------}. */

@@ -69,8 +69,7 @@ final class Proxies extends ProxySelector {
     /** The proxy for {@code url}, or empty when it is reached directly. */
     Optional<Route> routeFor(URI url) {
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-        if (Urls.isLoopback(host) || bypassed(host, port)) {
+        if (Urls.isLoopback(host) || bypassed(host, Urls.port(url))) {
             return Optional.empty();
         }
         return "https".equalsIgnoreCase(url.getScheme()) ? https : http;

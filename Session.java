@@ -107,8 +107,7 @@ final class Session {
             }
             TokenCache.Entry updated = cached.refreshedWith(refreshed, Instant.now());
             entry.write(updated);
-            log.info("Got a new access token" + IdentityProvider.expiresIn(refreshed).stream()
-                    .mapToObj(seconds -> " valid for " + seconds + " s").findFirst().orElse("") + "; it goes to stdout");
+            log.info("Got a new access token" + IdentityProvider.validFor(refreshed) + "; it goes to stdout");
             return updated.response(Instant.now());
         }
     }

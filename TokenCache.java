@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -127,10 +125,7 @@ final class TokenCache {
             }
             Path file = folder.resolve(key.fileName());
             Path lockFile = folder.resolve(key.fileName().replace(".json", ".lock"));
-            FileChannel channel = PrivateFiles.posix()
-                    ? FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = PrivateFiles.openForLock(lockFile);
             try {
                 return new Locked(key, file, channel, lock(channel, wait, log));
             } catch (LoginException | RuntimeException e) {

@@ -1,13 +1,14 @@
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
  * The one rule for every URL that tokens, codes or secrets travel to: {@code https}, or plain
  * {@code http} on a loopback host only; always a host; never a fragment (RFC 6749 §3.1, §3.2,
- * RFC 8252 §8.3). {@code LoginConfig} applies it to the configured Authority, {@code IdentityProvider}
- * to the endpoints a discovery document names.
+ * RFC 8252 §8.3). {@code LoginConfig} applies it to the configured Authority, {@link #providerUrl}
+ * to every address the provider gives (discovery endpoints, the device flow's verification URI).
  */
 final class Urls {
 
@@ -33,6 +34,29 @@ final class Urls {
             return Optional.of("uses plain http for " + url.getHost() + ", which is not a loopback address; use https");
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code text}, an address the provider gave as {@code name} in its {@code what} at {@code source},
+     * as a URI; refused (as that answer's fault) when it is not one, or fails {@link #providerUrlProblem}.
+     */
+    static URI providerUrl(String text, String name, String what, URI source) throws LoginException {
+        Optional<String> problem;
+        try {
+            URI url = new URI(text);
+            problem = providerUrlProblem(url);
+            if (problem.isEmpty()) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            problem = Optional.of("is not a URL");
+        }
+        throw LoginException.providerInvalid(what, source, "gives " + name + " '" + Log.printable(text) + "', which " + problem.get());
+    }
+
+    /** The port {@code url} connects to: its own, or its scheme's. */
+    static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /** localhost, 127.0.0.0/8 or ::1 (a literal, or the name localhost: no DNS lookup is made for other names). */

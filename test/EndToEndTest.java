@@ -49,7 +49,7 @@ class EndToEndTest extends WithChromium {
         Path configIni = Path.of("config.ini");
         Map<String, String> testUser = Files.exists(configIni) ? LoginConfig.readIni(configIni).getOrDefault("Test", Map.of()) : Map.of();
         boolean useConfigIni = testUser.containsKey("username") && !testUser.get("username").startsWith("PLACEHOLDER");
-        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, false, LoginConfig.Overrides.NONE) : TestKeycloak.config();
+        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, LoginConfig.Overrides.NONE) : TestKeycloak.config();
         boolean ocs = useConfigIni && !LoginConfig.readIni(configIni).get(LoginConfig.SECTION).containsKey("authority");
         System.out.println("[e2e] happy path against " + config.authority() + (useConfigIni ? " (config.ini)" : " (local Keycloak, --demo)"));
 

@@ -99,7 +99,7 @@ class LauncherTest {
     void aTrainingRunWritesTheTokenAloneToStdout() throws Exception {
         Path checkout = checkout();
         Path tokens = work.resolve("tokens");
-        LoginConfig config = LoginConfig.load(checkout.resolve("keycloak").resolve("demo.ini"), false, LoginConfig.Overrides.NONE);
+        LoginConfig config = LoginConfig.load(checkout.resolve("keycloak").resolve("demo.ini"), LoginConfig.Overrides.NONE);
         try (TokenCache.Locked entry = new TokenCache(tokens).open(TokenCache.Key.of(config), java.time.Duration.ofSeconds(5),
                 new Log(System.err, false, true))) {
             entry.write(TokenCache.Entry.of(new org.json.JSONObject().put("access_token", "cached.access.token").put("token_type", "Bearer")

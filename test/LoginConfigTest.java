@@ -23,8 +23,13 @@ class LoginConfigTest {
         return Files.writeString(folder.resolve("config.ini"), text, StandardCharsets.UTF_8);
     }
 
+    /** An environment whose user config folder is empty: only the working folder's config.ini could be found. */
+    private Map<String, String> noUserConfig() {
+        return Map.of("XDG_CONFIG_HOME", folder.resolve("no-user-config").toString());
+    }
+
     private static LoginException failure(LoginException.Exit exit, Path file, LoginConfig.Overrides overrides) {
-        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, false, overrides));
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, overrides));
         assertEquals(exit, e.exit(), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e;
@@ -37,7 +42,7 @@ class LoginConfigTest {
                 Resource = https://uswe.datahub.connect.aveva.com/
                 TenantId = t-1
                 ClientId = c-1
-                """), false, LoginConfig.Overrides.NONE);
+                """), LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
         assertEquals("c-1", config.clientId());
         assertEquals(Optional.of("t-1"), config.tenantId());
@@ -54,7 +59,7 @@ class LoginConfigTest {
                 CLIENTID = c
                 Scope = openid
                 RedirectUri = http://127.0.0.1:8765/cb
-                """), false, LoginConfig.Overrides.NONE);
+                """), LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://kc.example/realms/r"), config.authority());
         assertEquals("c", config.clientId());
         assertEquals("openid", config.scope());
@@ -68,7 +73,7 @@ class LoginConfigTest {
                 [Configuration]
                 Resource = https://a.example
                 ClientId = from-file
-                """), false, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "from-command-line")
+                """), LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "from-command-line")
                         .with(LoginConfig.Setting.AUTHORITY, "https://b.example/issuer"));
         assertEquals("from-command-line", config.clientId());
         assertEquals(URI.create("https://b.example/issuer"), config.authority());
@@ -76,8 +81,9 @@ class LoginConfigTest {
 
     @Test
     void aMissingDefaultFileIsFineWhenTheCommandLineHasEverything() throws Exception {
-        LoginConfig config = LoginConfig.load(folder.resolve("config.ini"), true,
-                LoginConfig.Overrides.NONE.with(LoginConfig.Setting.AUTHORITY, "https://kc.example/realms/r").with(LoginConfig.Setting.CLIENT_ID, "c"));
+        LoginConfig config = LoginConfig.find(null,
+                LoginConfig.Overrides.NONE.with(LoginConfig.Setting.AUTHORITY, "https://kc.example/realms/r").with(LoginConfig.Setting.CLIENT_ID, "c"),
+                noUserConfig(), folder);
         assertEquals("c", config.clientId());
     }
 
@@ -92,7 +98,7 @@ class LoginConfigTest {
     @Test
     void missingDefaultFileIsReportedWhenTheCommandLineIsIncomplete() {
         LoginException e = assertThrows(LoginException.class,
-                () -> LoginConfig.load(folder.resolve("config.ini"), true, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "c")));
+                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE.with(LoginConfig.Setting.CLIENT_ID, "c"), noUserConfig(), folder));
         assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
     }
 
@@ -137,7 +143,7 @@ class LoginConfigTest {
                 ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] Authority uses plain http"), e.getMessage());
         assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), LoginConfig.load(
-                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), false, LoginConfig.Overrides.NONE).authority());
+                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE).authority());
     }
 
     @Test
@@ -150,14 +156,14 @@ class LoginConfigTest {
         }
         assertEquals(URI.create("http://[::1]:5004/cb"), LoginConfig.load(
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://[::1]:5004/cb\n"),
-                false, LoginConfig.Overrides.NONE).redirectUri());
+                LoginConfig.Overrides.NONE).redirectUri());
     }
 
     @Test
     void redirectUriWithPortZeroMeansAnyFreePort() throws Exception {
         assertEquals(URI.create("http://127.0.0.1:0/cb"), LoginConfig.load(
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://127.0.0.1:0/cb\n"),
-                false, LoginConfig.Overrides.NONE).redirectUri());
+                LoginConfig.Overrides.NONE).redirectUri());
     }
 
     @Test
@@ -273,11 +279,11 @@ class LoginConfigTest {
 
     @Test
     void theDefaultScopeHasOcsapiForOcsOnly() throws Exception {
-        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nClientId = c\n"), false,
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nClientId = c\n"),
                 LoginConfig.Overrides.NONE);
         assertEquals("openid ocsapi", ocs.scope());
         assertEquals("the default for OCS", ocs.scopeSource());
-        LoginConfig oidc = LoginConfig.load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"), false,
+        LoginConfig oidc = LoginConfig.load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"),
                 LoginConfig.Overrides.NONE);
         assertEquals("openid", oidc.scope());
         assertEquals("the default for an OpenID Connect provider", oidc.scopeSource());
@@ -287,7 +293,7 @@ class LoginConfigTest {
     void aCaFileInTheConfigIsFoundNextToItAndMustExist() throws Exception {
         Path pem = Files.writeString(folder.resolve("company-ca.pem"), "not checked here");
         LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = company-ca.pem\n"),
-                false, LoginConfig.Overrides.NONE);
+                LoginConfig.Overrides.NONE);
         assertEquals(Optional.of(pem.toAbsolutePath()), config.caFile());
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = missing.pem\n"), LoginConfig.Overrides.NONE);
@@ -303,7 +309,7 @@ class LoginConfigTest {
     @Test
     void byteOrderMarkCommentsAndColonsAreUnderstood() throws Exception {
         LoginConfig config = LoginConfig.load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
-                false, LoginConfig.Overrides.NONE);
+                LoginConfig.Overrides.NONE);
         assertEquals("c=d", config.clientId());
     }
 
