@@ -94,9 +94,13 @@ class LauncherTest {
         assertEquals("rwx------", PrivateFiles.mode(launcherFolder()));
     }
 
-    /** The run that trains the AOT cache (and walks every path besides) still writes the token alone to stdout. */
+    /**
+     * The run that trains the AOT cache (and walks every path besides) still writes the token alone to
+     * stdout, and on stderr nothing but the launcher's, JBang's and the tool's own lines: none of the
+     * JVM's about making the cache.
+     */
     @Test
-    void aTrainingRunWritesTheTokenAloneToStdout() throws Exception {
+    void aTrainingRunWritesTheTokenAloneToStdoutAndNothingOfTheJvmsToStderr() throws Exception {
         Path checkout = checkout();
         Path tokens = work.resolve("tokens");
         LoginConfig config = LoginConfig.load(checkout.resolve("keycloak").resolve("demo.ini"), LoginConfig.Overrides.NONE);
@@ -109,6 +113,9 @@ class LauncherTest {
         assertEquals(0, training.exitCode(), training.err());
         assertTrue(training.err().contains("records an AOT cache") || newestJava25() == null, training.err());
         assertEquals("cached.access.token\n", training.out(), "stdout holds the token alone");
+        List<String> notOurs = training.err().lines()
+                .filter(line -> !line.startsWith("[jbang] ") && !line.startsWith("Using the cached access token")).toList();
+        assertEquals(List.of(), notOurs, "stderr holds our lines only");
     }
 
     /** Ctrl-C during the run that trains the AOT cache: the login says it was cancelled, and nothing half-made is left. */
