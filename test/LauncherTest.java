@@ -30,17 +30,7 @@ class LauncherTest {
 
     /** A copy of the scripts, as a user's checkout. */
     private Path checkout() throws IOException {
-        Path copy = Files.createDirectories(work.resolve("checkout"));
-        try (Stream<Path> files = Files.list(Path.of("."))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java") || f.getFileName().toString().equals("jbang")).toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        Files.createDirectories(copy.resolve("keycloak"));
-        for (String file : List.of("demo.ini", "ocs-pkce-demo-realm.json")) {
-            Files.copy(Path.of("keycloak", file), copy.resolve("keycloak").resolve(file));
-        }
-        return copy;
+        return Checkout.copy(work.resolve("checkout"));
     }
 
     private record Result(int exitCode, String out, String err) {
@@ -91,7 +81,7 @@ class LauncherTest {
             assertEquals(first.out(), again.out());
             assertFalse(again.err().contains("Building") || again.err().contains("Resolving"), "JBang did not run: " + again.err());
         }
-        assertEquals("rwx------", PrivateFiles.mode(launcherFolder()));
+        assertEquals("rwx------", Modes.of(launcherFolder()));
     }
 
     /**
@@ -111,7 +101,7 @@ class LauncherTest {
         }
         Result training = launch(checkout, "OcsPkceLogin.java", "--config", "keycloak/demo.ini", "--cache-dir", tokens.toString());
         assertEquals(0, training.exitCode(), training.err());
-        assertTrue(training.err().contains("records an AOT cache") || newestJava25() == null, training.err());
+        assertTrue(training.err().contains("it also records how the tool starts") || newestJava25() == null, training.err());
         assertEquals("cached.access.token\n", training.out(), "stdout holds the token alone");
         List<String> notOurs = training.err().lines()
                 .filter(line -> !line.startsWith("[jbang] ") && !line.startsWith("Using the cached access token")).toList();
@@ -126,7 +116,7 @@ class LauncherTest {
                 "CLI_WRAPPER", "setsid env --default-signal=INT,TERM,HUP"); // its own process group, as a terminal's job
         try (CliProcess cli = CliProcess.start(environment, "--config", "keycloak/demo.ini", "--no-browser", "--timeout", "120")) {
             cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(180));
-            assertTrue(cli.err().contains("records an AOT cache") || newestJava25() == null, cli.err());
+            assertTrue(cli.err().contains("it also records how the tool starts") || newestJava25() == null, cli.err());
             assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + cli.pid()).start().waitFor()); // Ctrl-C: the whole group (-- or procps reads -PGID as an option)
             assertEquals(130, cli.waitFor(Duration.ofSeconds(30)), cli.err());
             assertTrue(cli.err().contains("error: the login was cancelled"), cli.err());
@@ -142,7 +132,6 @@ class LauncherTest {
     @Test
     void theCatalogAliasIsCachedToo() throws Exception {
         Path checkout = checkout();
-        Files.copy(Path.of("jbang-catalog.json"), checkout.resolve("jbang-catalog.json"));
         Path jbangHome = Files.createDirectories(work.resolve("jbang-home"));
         Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
         assertEquals(0, launchIn(checkout, jbangHome, checkout, "catalog", "add", "-g", "--name", "catalog",
@@ -239,9 +228,11 @@ class LauncherTest {
         launch(checkout, "OcsPkceLogin.java", "--version");
         Files.setPosixFilePermissions(launcherFolder(), PosixFilePermissions.fromString("rwxrwxrwx"));
         Result result = launch(checkout, "OcsPkceLogin.java", "--version");
-        assertEquals(0, result.exitCode(), result.err());
-        assertTrue(result.err().contains("is not this user's private folder; not using the launch cache"), result.err());
+        assertEquals(17, result.exitCode(), result.err());
+        assertTrue(result.err().contains("jbang: not using " + launcherFolder().getParent() + ": " + launcherFolder()
+                + " can be written by other users (mode 777)"), result.err());
         assertFalse(result.hit());
+        assertEquals("", result.out(), "nothing ran");
     }
 
     /** JBang's build of one script is not safe twice at once; the launcher runs one JBang at a time. */
@@ -334,5 +325,17 @@ class LauncherTest {
             }
         }
         return best;
+    }
+
+    /** JBang's own options (-D, --verbose...) reach JBang on the path that is not cached too. */
+    @Test
+    void jbangsOptionsArePassedOn() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("options"));
+        Files.copy(Path.of("jbang"), folder.resolve("jbang"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(folder.resolve("Props.java"), "public class Props {\n    public static void main(String... args) {\n"
+                + "        System.out.println(System.getProperty(\"x\") + \" \" + String.join(\",\", args));\n    }\n}\n");
+        Result result = launch(folder, "-Dx=1", "Props.java", "a", "b");
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals("1 a,b\n", result.out());
     }
 }
