@@ -91,7 +91,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, OcsPkceLogin.
         OcsPkceLogin.Limits limits = new OcsPkceLogin.Limits(seconds(line, "timeout", 300, 1),
                 seconds(line, "connect-timeout", 10, 1), seconds(line, "read-timeout", 30, 1));
         Session.CacheOptions cache = new Session.CacheOptions(
-                line.hasOption("cache-dir") ? Path.of(last(line, "cache-dir", null)) : TokenCache.defaultFolder(),
+                line.hasOption("cache-dir") ? java.util.Optional.of(Path.of(last(line, "cache-dir", null))) : java.util.Optional.empty(),
                 seconds(line, "min-validity", 60, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
         if (cache.noCache() && line.hasOption("logout")) {
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");

@@ -2,13 +2,11 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +49,7 @@ public interface Browser extends AutoCloseable {
         private static final long LAUNCHER_WAIT_MILLIS = 2000;
 
         private final Map<String, String> environment;
+        private PrivateFolder launchFolder;
         private Path launchPage;
 
         SystemBrowser(Map<String, String> environment) {
@@ -69,12 +68,14 @@ public interface Browser extends AutoCloseable {
         /** Deletes the launch page: the browser has loaded it long ago, or the login is over anyway. */
         @Override
         public void close() {
-            try {
-                if (launchPage != null) {
-                    Files.deleteIfExists(launchPage);
+            if (launchFolder != null) {
+                try {
+                    launchFolder.delete(launchPage.getFileName().toString());
+                } catch (IOException e) {
+                    // it is in a private folder, and its state is spent once the login has ended
                 }
-            } catch (IOException e) {
-                // it is in a private folder, and its state is spent once the login has ended
+                launchFolder.close();
+                launchFolder = null;
             }
         }
 
@@ -101,21 +102,31 @@ public interface Browser extends AutoCloseable {
             return List.of("xdg-open", "%s");
         }
 
+        /** Launch pages that a killed run left behind are deleted after this long. */
+        private static final java.time.Duration LEFTOVER = java.time.Duration.ofDays(1);
+
         /**
-         * The launch page for {@code url} ({@link Pages#launchPage}). It lives in {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a per-user tmpfs),
-         * otherwise in {@code ~/.cache/ocs-pkce-login/launch}; folder 0700, file 0600.
+         * The launch page for {@code url} ({@link Pages#launchPage}), in a folder that passes the rule
+         * of {@link PrivateFolder}: {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a
+         * per-user tmpfs), otherwise {@code launch/} in the cache root; the file 0600. The browser
+         * opens it by name, so the folder must be one that nobody else can change.
          */
         private Path writeLaunchPage(URI url) throws IOException {
-            Path folder = Optional.ofNullable(environment.get("XDG_RUNTIME_DIR")).filter(dir -> !dir.isBlank())
-                    .map(dir -> Path.of(dir, "ocs-pkce-login"))
-                    .orElse(PrivateFiles.cacheHome().resolve("launch"));
-            Optional<String> problem = PrivateFiles.privateFolder(folder);
-            if (problem.isPresent()) {
-                throw new IOException("the folder for the browser's launch page is not private: " + problem.get());
+            UserFolders folders = new UserFolders(environment);
+            try {
+                launchFolder = folders.runtimeFolder().isPresent() ? PrivateFolder.open(folders.runtimeFolder().get())
+                        : PrivateFolder.open(folders.cacheRoot(), "launch");
+            } catch (PrivateFolder.Unsafe e) {
+                throw new IOException("its launch page would be in a folder others can change: " + e.getMessage()
+                        + " (open the URL yourself, or make that folder yours alone)", e);
             }
-            Path page = PrivateFiles.newFile(folder, "login-", ".html");
-            Files.writeString(page, Pages.launchPage(url), StandardCharsets.UTF_8);
-            return page;
+            for (String name : launchFolder.names()) { // pages of runs that were killed
+                if (name.startsWith("login-") && launchFolder.modified(name)
+                        .map(time -> time.isBefore(java.time.Instant.now().minus(LEFTOVER))).orElse(false)) {
+                    launchFolder.delete(name);
+                }
+            }
+            return launchFolder.writeNew("login-", ".html", Pages.launchPage(url).getBytes(StandardCharsets.UTF_8));
         }
 
         /**

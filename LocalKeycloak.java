@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java Proxies.java IdentityProvider.java PkceUtil.java Log.java PrivateFiles.java
+//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java Proxies.java IdentityProvider.java PkceUtil.java Log.java PrivateFolder.java UserFolders.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 
@@ -73,8 +73,8 @@ public final class LocalKeycloak implements AutoCloseable {
     /** The same, with {@code options} for a Keycloak started now (the tests add an https listener). */
     public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress, List<String> options) throws LoginException {
         Path cache = cacheFolder();
+        checkPrivate(cache);
         try {
-            Files.createDirectories(cache);
             try (FileChannel lockFile = FileChannel.open(cache.resolve("keycloak.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                 Path home = cache.resolve("keycloak-" + VERSION);
@@ -231,7 +231,19 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     static Path cacheFolder() {
-        return PrivateFiles.cacheHome();
+        return UserFolders.ofThisProcess().cacheRoot();
+    }
+
+    /** The cache root passes the rule of {@link PrivateFolder}: Keycloak runs from it, so nobody else may change it. */
+    private static void checkPrivate(Path cache) throws LoginException {
+        try (PrivateFolder checked = PrivateFolder.open(cache)) {
+            // opened and checked; Keycloak's folder is made in it, by this user
+        } catch (PrivateFolder.Unsafe e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "Keycloak is not started from " + cache + ": "
+                    + e.getMessage() + "; that folder must be yours alone (or set XDG_CACHE_HOME to a folder of your own)");
+        } catch (IOException e) {
+            throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
+        }
     }
 
     /** Asks the processes to stop (Keycloak shuts down cleanly on SIGTERM), and kills what is left after 30 s. */

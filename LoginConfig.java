@@ -122,10 +122,7 @@ public record LoginConfig(URI authority, String clientId, Optional<String> tenan
 
     /** The user's own config file: {@code ${XDG_CONFIG_HOME:-~/.config}/ocs-pkce-login/config.ini}, or under %APPDATA% on Windows. */
     static Path userConfigFile(Map<String, String> environment) {
-        String base = Optional.ofNullable(environment.get("XDG_CONFIG_HOME")).filter(path -> !path.isBlank())
-                .or(() -> Optional.ofNullable(environment.get("APPDATA")).filter(path -> !path.isBlank()))
-                .orElse(System.getProperty("user.home") + "/.config");
-        return Path.of(base, "ocs-pkce-login", "config.ini");
+        return new UserFolders(environment).configFolder().resolve("config.ini");
     }
 
     /** Reads {@code file} and applies {@code overrides}, without the environment's variables. */

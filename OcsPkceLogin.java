@@ -11,7 +11,7 @@
 //DEPS com.google.crypto.tink:tink:1.18.0
 //SOURCES Arguments.java Log.java PkceUtil.java AuthorizationRequest.java CallbackServer.java AuthorizationResponse.java Pages.java
 //SOURCES IdentityProvider.java IdTokenValidator.java Http.java Tls.java Proxies.java Urls.java LoginConfig.java LoginException.java Browser.java
-//SOURCES Demo.java LocalKeycloak.java PrivateFiles.java Cancellation.java Session.java TokenCache.java AotTraining.java
+//SOURCES Demo.java LocalKeycloak.java PrivateFolder.java UserFolders.java Cancellation.java Session.java TokenCache.java AotTraining.java
 //SOURCES PasteBack.java DeviceLogin.java
 
 import com.nimbusds.jwt.JWTClaimsSet;

@@ -14,7 +14,7 @@ import org.json.JSONObject;
 final class Session {
 
     /** How the cache is used in one run: {@code --cache-dir}, {@code --min-validity}, {@code --force-login}, {@code --no-cache}. */
-    record CacheOptions(Path folder, Duration minValidity, boolean forceLogin, boolean noCache) {
+    record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache) {
     }
 
     /**
@@ -54,8 +54,15 @@ final class Session {
             }
         }
         // Held until the new tokens are written: a second run at the same time waits, then finds them.
-        try (TokenCache.Locked entry = new TokenCache(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
-            Optional<TokenCache.Entry> cached = cache.forceLogin() ? Optional.empty() : entry.read(log);
+        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
+            Optional<TokenCache.Entry> cached = entry.read(log);
+            if (cached.isPresent() && cached.get().exposed()) {
+                forgetExposed(config, cached.get(), limits, log, provider, entry);
+                cached = Optional.empty();
+            }
+            if (cache.forceLogin()) {
+                cached = Optional.empty();
+            }
             Instant now = Instant.now();
             if (cached.isPresent() && cached.get().validFor(cache.minValidity(), now)) {
                 log.info("Using the cached access token, valid for " + Duration.between(now, cached.get().expiresAt().orElseThrow())
@@ -91,9 +98,10 @@ final class Session {
                 refreshed = provider.refresh(http, config.clientId(), cached.refreshToken().orElseThrow());
             } catch (LoginException.TokenError e) {
                 entry.delete();
-                log.info("The provider refused the saved refresh token (" + Log.printable(e.error(), 40)
-                        + e.errorDescription().map(description -> ": " + Log.printable(description, 120)).orElse("")
-                        + "), so the sign-in is done again in the browser");
+                String why = e.error().isEmpty() ? e.errorDescription().orElse("HTTP " + e.httpStatus())
+                        : e.error() + e.errorDescription().map(description -> ": " + description).orElse("");
+                log.info("The provider refused the saved refresh token (" + Log.printable(why, 160)
+                        + "), so the cached tokens are dropped and the sign-in is done again");
                 return null;
             }
             refreshed.remove("id_token_claims"); // a provider's field of that name is not ours to pass on
@@ -113,12 +121,38 @@ final class Session {
     }
 
     /**
+     * An entry that other users could read (its file was not 0600): none of its tokens is used. Its
+     * refresh token, which may have been read, is revoked where the provider allows it (RFC 7009),
+     * and the entry is deleted; the caller signs in again.
+     */
+    private static void forgetExposed(LoginConfig config, TokenCache.Entry exposed, OcsPkceLogin.Limits limits, Log log,
+            Provider provider, TokenCache.Locked entry) throws LoginException {
+        log.info("warning: the cached tokens in " + entry.file() + " could be read by other users, so they are not used;"
+                + (exposed.refreshToken().isPresent() ? " revoking their refresh token (it may have been read)," : "")
+                + " deleting them and signing in again");
+        if (exposed.refreshToken().isPresent()) {
+            try (Reached reached = provider.reach(); Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
+                IdentityProvider discovered = IdentityProvider.discover(config.authority(), http);
+                if (discovered.revocationEndpoint().isPresent()) {
+                    discovered.revoke(http, config.clientId(), exposed.refreshToken().get());
+                    log.info("Revoked that refresh token at " + discovered.revocationEndpoint().get());
+                } else {
+                    log.info("The provider has no revocation_endpoint: that refresh token stays valid there until it expires");
+                }
+            } catch (LoginException e) {
+                log.info("warning: that refresh token could not be revoked: " + e.getMessage());
+            }
+        }
+        entry.delete();
+    }
+
+    /**
      * {@code --logout}: revokes the cached refresh token at the provider's revocation endpoint when
      * it has one (RFC 7009), then deletes the entry, saying what was done. Nothing to remove is fine.
      */
     static void logout(LoginConfig config, CacheOptions cache, OcsPkceLogin.Limits limits, Log log, Provider provider)
             throws LoginException {
-        try (TokenCache.Locked entry = new TokenCache(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
+        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
             Optional<TokenCache.Entry> cached = entry.read(log);
             Optional<String> refreshToken = cached.flatMap(TokenCache.Entry::refreshToken);
             if (refreshToken.isPresent()) {

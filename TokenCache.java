@@ -1,12 +1,8 @@
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,14 +53,17 @@ final class TokenCache {
         }
     }
 
-    /** A cached token response, and when its access token expires (unknown when the provider gave no expires_in). */
-    record Entry(JSONObject tokens, Optional<Instant> expiresAt) {
+    /**
+     * A cached token response, and when its access token expires (unknown when the provider gave no
+     * expires_in); {@code exposed} when its file could be read by other users.
+     */
+    record Entry(JSONObject tokens, Optional<Instant> expiresAt, boolean exposed) {
 
         /** The token response as it came, with expires_in turned into an absolute time. */
         static Entry of(JSONObject tokens, Instant received) {
             JSONObject kept = new JSONObject(tokens.toMap());
             kept.remove("expires_in");
-            return new Entry(kept, IdentityProvider.expiresIn(tokens).stream().mapToObj(received::plusSeconds).findFirst());
+            return new Entry(kept, IdentityProvider.expiresIn(tokens).stream().mapToObj(received::plusSeconds).findFirst(), false);
         }
 
         /** Whether the access token is good for at least {@code minValidity} more. */
@@ -98,19 +97,31 @@ final class TokenCache {
         }
     }
 
-    private final Path folder;
+    private final Path root;
+    private final String[] inside;
 
+    /** The cache in {@code folder} (--cache-dir), which must pass the rule of {@link PrivateFolder} itself. */
     TokenCache(Path folder) {
-        this.folder = folder;
+        this(folder, new String[0]);
     }
 
-    static Path defaultFolder() {
-        return PrivateFiles.cacheHome().resolve("tokens");
+    private TokenCache(Path root, String... inside) {
+        this.root = root;
+        this.inside = inside;
     }
 
+    /** The cache of {@code --cache-dir}, or by default {@code tokens/} in this user's cache root. */
+    static TokenCache in(Optional<Path> cacheDir) {
+        return cacheDir.map(TokenCache::new).orElseGet(() -> new TokenCache(UserFolders.ofThisProcess().cacheRoot(), "tokens"));
+    }
+
+    /** The folder's path, for messages. */
     Path folder() {
-        return folder;
+        return inside.length == 0 ? root : root.resolve(String.join("/", inside));
     }
+
+    /** Temporary files of a write that never finished (a killed run) are older than this; newer ones may be another run's. */
+    private static final Duration LEFTOVER = Duration.ofHours(1);
 
     /**
      * The entry of {@code key}, locked against other runs until it is closed. When another run holds
@@ -118,23 +129,32 @@ final class TokenCache {
      * wrote.
      */
     Locked open(Key key, Duration wait, Log log) throws LoginException {
+        PrivateFolder folder;
         try {
-            Optional<String> problem = PrivateFiles.privateFolder(folder);
-            if (problem.isPresent()) {
-                throw unsafe(problem.get());
-            }
-            Path file = folder.resolve(key.fileName());
-            Path lockFile = folder.resolve(key.fileName().replace(".json", ".lock"));
-            FileChannel channel = PrivateFiles.openForLock(lockFile);
+            folder = PrivateFolder.open(root, inside);
+        } catch (PrivateFolder.Unsafe e) {
+            throw unsafe(e.getMessage());
+        } catch (IOException e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be used: " + e
+                    + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+        }
+        try {
+            FileChannel channel = folder.lockFile(key.fileName().replace(".json", ".lock"));
             try {
-                return new Locked(key, file, channel, lock(channel, wait, log));
-            } catch (LoginException | RuntimeException e) {
+                Locked locked = new Locked(key, folder, channel, lock(channel, wait, log));
+                locked.removeLeftovers();
+                return locked;
+            } catch (LoginException | IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
         } catch (IOException e) {
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder + " cannot be used: " + e
+            folder.close();
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder.path() + " cannot be used: " + e
                     + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+        } catch (LoginException | RuntimeException e) {
+            folder.close();
+            throw e;
         }
     }
 
@@ -167,7 +187,7 @@ final class TokenCache {
         }
     }
 
-    private LoginException unsafe(String problem) {
+    private static LoginException unsafe(String problem) {
         return new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache is not private, so it is not used: " + problem
                 + ". Make it yours alone (chmod 700 for the folder, 600 for its files), or use --cache-dir DIR or --no-cache");
     }
@@ -175,43 +195,42 @@ final class TokenCache {
     /** One entry, locked for this run. */
     final class Locked implements AutoCloseable {
         private final Key key;
-        private final Path file;
+        private final PrivateFolder folder;
         private final FileChannel channel;
         private final FileLock lock;
 
-        private Locked(Key key, Path file, FileChannel channel, FileLock lock) {
+        private Locked(Key key, PrivateFolder folder, FileChannel channel, FileLock lock) {
             this.key = key;
-            this.file = file;
+            this.folder = folder;
             this.channel = channel;
             this.lock = lock;
         }
 
         Path file() {
-            return file;
+            return folder.path().resolve(key.fileName());
         }
 
         /**
          * The cached entry; empty when there is none, or when the file is not a valid entry of this key
-         * (it is then ignored with one line, and replaced after the next login).
+         * (it is then ignored with one line, and replaced after the next login). An entry that other
+         * users could read comes back {@link Entry#exposed() exposed}: it must not be used.
          */
         Optional<Entry> read(Log log) throws LoginException {
-            byte[] bytes;
+            PrivateFolder.Contents contents;
             try {
-                Optional<String> problem = PrivateFiles.problemWithFile(file);
-                if (problem.isPresent()) {
-                    throw unsafe(problem.get());
+                Optional<PrivateFolder.Contents> found = folder.read(key.fileName(), MAX_ENTRY_BYTES);
+                if (found.isEmpty()) {
+                    return Optional.empty();
                 }
-                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    return ignored(log, "it is not a regular file");
-                }
-                try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                    bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
-                }
-            } catch (NoSuchFileException e) {
-                return Optional.empty();
+                contents = found.get();
+            } catch (PrivateFolder.Unsafe e) {
+                throw unsafe(e.getMessage());
+            } catch (PrivateFolder.NotAFile e) {
+                return ignored(log, "it is not a regular file");
             } catch (IOException e) {
-                return ignored(log, "it cannot be read (" + e.getMessage() + ")");
+                return ignored(log, "it cannot be read (" + Log.printable(e.getMessage(), 120) + ")");
             }
+            byte[] bytes = contents.bytes();
             if (bytes.length > MAX_ENTRY_BYTES) {
                 return ignored(log, "it is larger than " + MAX_ENTRY_BYTES / 1024 + " KiB");
             }
@@ -229,14 +248,14 @@ final class TokenCache {
                 }
                 Object expiresAt = json.opt("expires_at");
                 return Optional.of(new Entry(tokens, expiresAt == null || expiresAt == JSONObject.NULL
-                        ? Optional.empty() : Optional.of(Instant.ofEpochSecond(json.getLong("expires_at")))));
+                        ? Optional.empty() : Optional.of(Instant.ofEpochSecond(json.getLong("expires_at"))), contents.readableByOthers()));
             } catch (JSONException | ArithmeticException | java.time.DateTimeException e) {
                 return ignored(log, "it is not a valid entry (" + Log.printable(e.getMessage(), 80) + ")");
             }
         }
 
         private Optional<Entry> ignored(Log log, String why) {
-            log.info("warning: ignoring the cached tokens in " + file + ": " + why + "; they are replaced after this login");
+            log.info("warning: ignoring the cached tokens in " + file() + ": " + why + "; they are replaced after this login");
             return Optional.empty();
         }
 
@@ -246,18 +265,32 @@ final class TokenCache {
                     .put("expires_at", entry.expiresAt().map(Instant::getEpochSecond).orElse(null))
                     .put("tokens", entry.tokens());
             try {
-                PrivateFiles.write(file, json.toString(2).getBytes(StandardCharsets.UTF_8));
+                folder.write(key.fileName(), json.toString(2).getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be written to " + file + ": " + e, e);
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be written to " + file() + ": " + e, e);
             }
         }
 
         /** Deletes the entry; whether there was one. */
         boolean delete() throws LoginException {
             try {
-                return Files.deleteIfExists(file);
+                return folder.delete(key.fileName());
             } catch (IOException e) {
-                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The cached tokens in " + file + " could not be deleted: " + e, e);
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The cached tokens in " + file() + " could not be deleted: " + e, e);
+            }
+        }
+
+        /**
+         * Removes what killed runs left: this entry's temporary files (only the holder of its lock
+         * writes them), and any other temporary file older than an hour.
+         */
+        private void removeLeftovers() throws IOException {
+            String ours = ".tmp-" + key.fileName() + "-";
+            for (String name : folder.names()) {
+                if (name.startsWith(ours) || name.startsWith(".tmp-") && folder.modified(name)
+                        .map(time -> time.isBefore(Instant.now().minus(LEFTOVER))).orElse(false)) {
+                    folder.delete(name);
+                }
             }
         }
 
@@ -274,6 +307,7 @@ final class TokenCache {
             } catch (IOException ignored) {
                 // nothing left to release
             }
+            folder.close();
         }
     }
 }

@@ -169,10 +169,10 @@ class CacheEndToEndTest extends WithChromium {
     @Test
     void theCacheIsPrivate() throws Exception {
         run(LONG_LIVED);
-        assertEquals("rwx------", PrivateFiles.mode(cacheDir));
+        assertEquals("rwx------", Modes.of(cacheDir));
         try (var files = Files.list(cacheDir)) {
             for (Path file : files.toList()) {
-                assertEquals("rw-------", PrivateFiles.mode(file), file.toString());
+                assertEquals("rw-------", Modes.of(file), file.toString());
             }
         }
         JSONObject tokens = cachedTokens(LONG_LIVED);

@@ -127,8 +127,8 @@ class CommandLineProcessTest {
 
             assertEquals("file", launchPage.getScheme(), "the browser got " + launchPage);
             Path page = Path.of(launchPage);
-            assertEquals("rw-------", PrivateFiles.mode(page));
-            assertEquals("rwx------", PrivateFiles.mode(page.getParent()));
+            assertEquals("rw-------", Modes.of(page));
+            assertEquals("rwx------", Modes.of(page.getParent()));
             assertTrue(Files.readString(page).contains(Pages.escapeHtml(printed)), "it forwards to the URL that was printed");
 
             chromium.driver.get(launchPage.toString());
@@ -206,5 +206,23 @@ class CommandLineProcessTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
         return builder.start().waitFor();
+    }
+
+    /**
+     * --paste with the standard input closed ({@code <&-}): the JVM's first file then takes
+     * descriptor 0, and its lines are not pasted addresses. The run ends at once, with one line.
+     */
+    @Test
+    void pasteWithTheStandardInputClosedEndsAtOnce(@TempDir Path folder) throws Exception {
+        Path closing = Files.writeString(folder.resolve("closed-stdin.sh"), "#!/bin/sh\nexec \"$@\" <&-\n");
+        closing.toFile().setExecutable(true);
+        try (CliProcess cli = CliProcess.start(Map.of("CLI_WRAPPER", closing.toString()), "--authority", "https://idp.example",
+                "--client-id", "c", "--paste", "--timeout", "60")) {
+            assertEquals(LoginException.Exit.AUTHORIZATION_FAILED.code, cli.waitFor(Duration.ofSeconds(60)), cli.err());
+            List<String> errors = cli.err().lines().filter(line -> line.startsWith("error: ")).toList();
+            assertEquals(1, errors.size(), cli.err());
+            assertTrue(errors.get(0).contains("the standard input, which is closed"), cli.err());
+            assertFalse(cli.err().contains("not this login's response"), cli.err());
+        }
     }
 }

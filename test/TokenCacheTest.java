@@ -58,8 +58,8 @@ class TokenCacheTest {
     @Test
     void anEntryIsWrittenPrivatelyAndReadBack() throws Exception {
         Path file = write(tokenResponse());
-        assertEquals("rwx------", PrivateFiles.mode(file.getParent()));
-        assertEquals("rw-------", PrivateFiles.mode(file));
+        assertEquals("rwx------", Modes.of(file.getParent()));
+        assertEquals("rw-------", Modes.of(file));
         TokenCache.Entry entry = read().orElseThrow();
         assertEquals("at-1", entry.tokens().getString("access_token"));
         assertEquals(Optional.of("rt-1"), entry.refreshToken());
@@ -200,6 +200,62 @@ class TokenCacheTest {
                     assertThrows(LoginException.class, () -> cache().open(KEY, Duration.ofSeconds(1), log))).get(10, TimeUnit.SECONDS);
             assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
             assertTrue(e.getMessage().contains("kept the token cache entry locked"), e.getMessage());
+        }
+    }
+
+    /** What a killed run left: this entry's temporary files go at once, others' once they are an hour old. */
+    @Test
+    void leftoversOfAKilledRunAreRemovedByTheNextOne() throws Exception {
+        Path folder = write(tokenResponse()).getParent();
+        Path ours = Files.writeString(folder.resolve(".tmp-" + KEY.fileName() + "-0123456789ab"), "half an entry");
+        Path oldOther = Files.writeString(folder.resolve(".tmp-another.json-ba9876543210"), "half of another");
+        Files.setLastModifiedTime(oldOther, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path freshOther = Files.writeString(folder.resolve(".tmp-third.json-aaaaaaaaaaaa"), "another run is writing this");
+        read();
+        assertFalse(Files.exists(ours), "this entry's leftover is gone");
+        assertFalse(Files.exists(oldOther), "an hour-old leftover is gone");
+        assertTrue(Files.exists(freshOther), "another run's file that may still be written is kept");
+    }
+
+    /**
+     * No second lookup by name: once the folder is open, what is written goes into it, even when the
+     * name now leads to another folder.
+     */
+    @Test
+    void aFolderSwappedAfterItWasOpenedIsNotWrittenThrough() throws Exception {
+        Path folder = home.resolve("tokens");
+        Path elsewhere = Files.createDirectories(home.resolve("elsewhere"));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
+        try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(5), log)) {
+            Files.move(folder, home.resolve("tokens-moved"));
+            Files.createSymbolicLink(folder, elsewhere);
+            entry.write(TokenCache.Entry.of(tokenResponse(), Instant.now()));
+        }
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(List.of(), files.toList(), "nothing was written where the name leads now");
+        }
+        assertTrue(Files.exists(home.resolve("tokens-moved").resolve(KEY.fileName())), "the entry is in the folder that was opened");
+    }
+
+    @Test
+    void aSymbolicLinkAsAFolderOfTheCacheIsRefused() throws Exception {
+        Path real = Files.createDirectories(home.resolve("real"));
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(home.resolve("tokens"), real);
+        LoginException e = assertThrows(LoginException.class, () -> cache().open(KEY, Duration.ofSeconds(1), log));
+        assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
+        assertTrue(e.getMessage().contains(home.resolve("tokens") + " is a symbolic link"), e.getMessage());
+    }
+
+    /** The cache's parent may be shared only when it is sticky, like /tmp: otherwise anyone could rename the cache away. */
+    @Test
+    void aParentOthersCanWriteIsRefusedUnlessSticky() throws Exception {
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        LoginException e = assertThrows(LoginException.class, () -> cache().open(KEY, Duration.ofSeconds(1), log));
+        assertTrue(e.getMessage().contains(home + " can be written by other users and is not sticky"), e.getMessage());
+        assertEquals(0, new ProcessBuilder("chmod", "1777", home.toString()).start().waitFor());
+        try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(1), log)) {
+            assertEquals(Optional.empty(), entry.read(log), "a sticky parent is fine");
         }
     }
 }
