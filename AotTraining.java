@@ -55,7 +55,7 @@ final class AotTraining {
                 // the path of an unexpected answer, walked too
             }
             try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
-                http.postForm(server.redirectUri(), java.util.Map.of("grant_type", "authorization_code"), "callback page");
+                http.post(server.redirectUri(), java.util.Map.of("grant_type", "authorization_code"), "callback page").json("callback page", server.redirectUri());
             } catch (LoginException expected) {
                 // likewise
             }

@@ -96,18 +96,21 @@ final class DeviceLogin {
     /**
      * Polls the token endpoint every {@code interval} (RFC 8628 §3.4, §3.5): on authorization_pending
      * it goes on, on slow_down it waits 5 s longer from then on, and it ends on the tokens, on
-     * access_denied, on expired_token, on any other error, or when {@code wait} has passed.
+     * access_denied, on expired_token, on any other error, or when {@code wait} has passed, whatever
+     * the interval: a poll that would come after the deadline is not made.
      */
     static JSONObject poll(IdentityProvider provider, Http http, String clientId, DeviceCode code, String codeVerifier, Duration wait)
             throws LoginException {
         long deadline = System.nanoTime() + wait.toNanos();
         Duration interval = code.interval();
         while (true) {
-            sleep(interval);
-            if (System.nanoTime() - deadline > 0) {
+            long left = deadline - System.nanoTime();
+            if (left < interval.toNanos()) {
+                sleep(Duration.ofNanos(Math.max(0, left)));
                 throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "The sign-in on the other device was not finished within "
                         + wait.toSeconds() + " s (the code lasts " + code.expiresIn().toSeconds() + " s; --timeout SECONDS waits longer)");
             }
+            sleep(interval);
             try {
                 return provider.pollDeviceCode(http, clientId, code.deviceCode(), codeVerifier);
             } catch (LoginException.TokenError e) {

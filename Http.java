@@ -43,6 +43,50 @@ final class Http implements AutoCloseable {
     record JsonAnswer(int status, JSONObject body) {
     }
 
+    /** A provider's answer as it came: its status, its content type and its body. */
+    record Answer(int status, String contentType, String text) {
+
+        /** The body as a JSON object, when it is one. */
+        Optional<JSONObject> object() {
+            String body = text.strip();
+            if (!body.startsWith("{")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new JSONObject(body));
+            } catch (JSONException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The body as a JSON object; otherwise the {@code what} at {@code url} answered something we must not accept. */
+        JsonAnswer json(String what, URI url) throws LoginException {
+            Optional<JSONObject> body = object();
+            if (body.isEmpty()) {
+                throw LoginException.providerInvalid(what, url, "answered " + describe() + ", not a JSON object");
+            }
+            return new JsonAnswer(status, body.get());
+        }
+
+        /** What came, in words, for messages: "HTTP 401 with an empty body", "HTTP 404 with an HTML page". */
+        String describe() {
+            String body = text.strip();
+            String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+            String what;
+            if (body.isEmpty()) {
+                what = "an empty body";
+            } else if (type.contains("html") || body.startsWith("<")) {
+                what = "an HTML page";
+            } else if (type.contains("json") || body.startsWith("{") || body.startsWith("[")) {
+                what = body.startsWith("{") ? "a JSON object that is cut off or malformed" : "JSON that is not an object";
+            } else {
+                what = (type.isEmpty() ? "text" : Log.printable(type.split(";")[0].strip(), 40)) + " starting '"
+                        + Log.printable(body, 40) + "'";
+            }
+            return "HTTP " + status + " with " + what;
+        }
+    }
+
     private final UnirestInstance unirest = Unirest.spawnInstance();
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -87,21 +131,22 @@ final class Http implements AutoCloseable {
         }
     }
 
+    /** A GET whose answer must be a JSON object, whatever its status. */
     JsonAnswer getJson(URI url, String what) throws LoginException {
-        return send(unirest.get(url.toString()), url, what, false);
+        return get(url, what).json(what, url);
     }
 
-    /** An {@code application/x-www-form-urlencoded} POST, as the token endpoint expects (RFC 6749 §4.1.3). */
-    JsonAnswer postForm(URI url, Map<String, Object> form, String what) throws LoginException {
-        return postForm(url, form, what, false);
+    /** A GET, answered as it came. */
+    Answer get(URI url, String what) throws LoginException {
+        return send(unirest.get(url.toString()), url, what);
     }
 
-    /** The same; with {@code emptyAllowed}, an empty body is an empty object (a revocation endpoint's answer, RFC 7009 §2.2). */
-    JsonAnswer postForm(URI url, Map<String, Object> form, String what, boolean emptyAllowed) throws LoginException {
-        return send(unirest.post(url.toString()).fields(form), url, what, emptyAllowed);
+    /** An {@code application/x-www-form-urlencoded} POST (RFC 6749 §4.1.3), answered as it came. */
+    Answer post(URI url, Map<String, Object> form, String what) throws LoginException {
+        return send(unirest.post(url.toString()).fields(form), url, what);
     }
 
-    private JsonAnswer send(HttpRequest<?> request, URI url, String what, boolean emptyAllowed) throws LoginException {
+    private Answer send(HttpRequest<?> request, URI url, String what) throws LoginException {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
         try {
@@ -137,17 +182,7 @@ final class Http implements AutoCloseable {
         if (body.bytes.length > MAX_ANSWER_BYTES) {
             throw LoginException.providerInvalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
         }
-        String text = new String(body.bytes, StandardCharsets.UTF_8);
-        if (emptyAllowed && text.isBlank()) {
-            return new JsonAnswer(body.status, new JSONObject());
-        }
-        try {
-            return new JsonAnswer(body.status, new JSONObject(text));
-        } catch (JSONException e) {
-            throw LoginException.providerInvalid(what, url, "answered HTTP " + body.status + " with " + Log.printable(body.contentType)
-                    + " that is not a JSON object (" + Log.printable(e.getMessage()) + "), starting '"
-                    + Log.printable(text.strip(), 60) + "'");
-        }
+        return new Answer(body.status, body.contentType, new String(body.bytes, StandardCharsets.UTF_8));
     }
 
     private LoginException noAnswer(String what, URI url) {

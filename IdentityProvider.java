@@ -23,12 +23,13 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
     /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4). */
     public static IdentityProvider discover(URI authority, Http http) throws LoginException {
         URI url = discoveryUrl(authority);
-        Http.JsonAnswer answer = http.getJson(url, "discovery document");
+        Http.Answer answer = http.get(url, "discovery document");
         if (answer.status() != 200) {
-            throw LoginException.providerInvalid("discovery document", url, "answered HTTP " + answer.status()
-                    + (answer.status() == 404 ? "; is Resource/Authority right?" : ""));
+            throw LoginException.providerInvalid("discovery document", url, "answered " + answer.describe()
+                    + (answer.status() == 404 ? " (is Resource or Authority right? Resource is the address without a path,"
+                            + " e.g. https://uswe.datahub.connect.aveva.com; Authority is the issuer itself)" : ""));
         }
-        return fromDocument(answer.body(), authority, url);
+        return fromDocument(answer.json("discovery document", url).body(), authority, url);
     }
 
     /** The checks of a discovery document fetched from {@code url} for {@code authority} (Discovery §4.3). */
@@ -72,7 +73,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("code_verifier", codeVerifier);
         form.put("code", code);
         form.put("redirect_uri", redirectUri.toString());
-        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the code");
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the code");
     }
 
     /**
@@ -84,7 +85,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("grant_type", "refresh_token");
         form.put("client_id", clientId);
         form.put("refresh_token", refreshToken);
-        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the refresh token");
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the refresh token");
     }
 
     /**
@@ -104,9 +105,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("code_challenge", PkceUtil.codeChallenge(codeVerifier));
         form.put("code_challenge_method", PkceUtil.CODE_CHALLENGE_METHOD);
         tenantId.ifPresent(tenant -> form.put("acr_values", "tenant:" + tenant));
-        Http.JsonAnswer answer = http.postForm(endpoint, form, "device authorization endpoint");
+        Http.Answer answer = http.post(endpoint, form, "device authorization endpoint");
         if (answer.status() == 200) {
-            return answer.body();
+            return answer.json("device authorization endpoint", endpoint).body();
         }
         throw refusal(answer, "the device authorization request", "device authorization endpoint", endpoint);
     }
@@ -121,12 +122,13 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("device_code", deviceCode);
         form.put("client_id", clientId);
         form.put("code_verifier", codeVerifier);
-        return tokenResponse(http.postForm(tokenEndpoint, form, "token endpoint"), "the device code");
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the device code");
     }
 
     /**
      * Revokes a refresh token (RFC 7009 §2.1) at the revocation endpoint, which must be present. The
-     * provider answers 200 whether or not the token was still valid (§2.2): afterwards, it is not.
+     * provider answers 200 whether or not the token was still valid, and whatever its body says
+     * (§2.2): afterwards, it is not.
      */
     public void revoke(Http http, String clientId, String refreshToken) throws LoginException {
         URI endpoint = revocationEndpoint.orElseThrow();
@@ -134,11 +136,11 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("token", refreshToken);
         form.put("token_type_hint", "refresh_token");
         form.put("client_id", clientId);
-        Http.JsonAnswer answer = http.postForm(endpoint, form, "revocation endpoint", true);
+        Http.Answer answer = http.post(endpoint, form, "revocation endpoint");
         if (answer.status() != 200) {
-            throw LoginException.providerInvalid("revocation endpoint", endpoint, "answered HTTP " + answer.status()
-                    + (answer.body().opt("error") instanceof String error ? " with the error " + Log.printable(error, 80) : "")
-                    + "; the refresh token may still be valid");
+            throw LoginException.providerInvalid("revocation endpoint", endpoint, "answered " + answer.describe()
+                    + answer.object().map(body -> body.opt("error") instanceof String error ? " (" + Log.printable(error, 80) + ")" : "")
+                            .orElse("") + "; the refresh token may still be valid");
         }
     }
 
@@ -146,9 +148,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     /** A successful token response (RFC 6749 §5.1) with a Bearer access token; or the error response as a typed failure (§5.2). */
-    private JSONObject tokenResponse(Http.JsonAnswer answer, String refused) throws LoginException {
-        JSONObject body = answer.body();
+    private JSONObject tokenResponse(Http.Answer answer, String refused) throws LoginException {
         if (answer.status() >= 200 && answer.status() < 300) {
+            JSONObject body = answer.json("token endpoint", tokenEndpoint).body();
             if (!(body.opt("access_token") instanceof String token) || token.isEmpty()) {
                 throw LoginException.providerInvalid("token endpoint", tokenEndpoint, "answered HTTP " + answer.status() + " without an access_token");
             }
@@ -166,25 +168,42 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         throw refusal(answer, refused, "token endpoint", tokenEndpoint);
     }
 
-    /** A refusal (RFC 6749 §5.2) as a typed failure; an answer without its error object is the endpoint's fault. */
-    private static LoginException refusal(Http.JsonAnswer answer, String refused, String what, URI endpoint) {
-        if (answer.body().opt("error") instanceof String error) {
-            return new LoginException.TokenError(refused, answer.status(), error, answer.body().optString("error_description", null));
+    /**
+     * A refusal as a typed failure: with the error object of RFC 6749 §5.2, or any 4xx without one
+     * (an empty 401, an HTML page), which still says no. Other answers are the endpoint's fault.
+     */
+    private static LoginException refusal(Http.Answer answer, String refused, String what, URI endpoint) {
+        Optional<JSONObject> body = answer.object();
+        if (body.isPresent() && body.get().opt("error") instanceof String error) {
+            return new LoginException.TokenError(refused, what, answer.status(), error, body.get().optString("error_description", null));
         }
-        return LoginException.providerInvalid(what, endpoint, "answered HTTP " + answer.status()
+        if (answer.status() >= 400 && answer.status() < 500) {
+            return new LoginException.TokenError(refused, what, answer.status(), answer.describe());
+        }
+        return LoginException.providerInvalid(what, endpoint, "answered " + answer.describe()
                 + " without the error object of RFC 6749 §5.2");
     }
 
-    /** The token response's expires_in (RFC 6749 §5.1) when it is a whole number of seconds; a provider's other text is not used. */
+    /** No access token lives longer than this; a larger expires_in (10^17, 2^63-1) is a provider's mistake, not a lifetime. */
+    static final long MAX_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
+
+    /**
+     * The token response's expires_in (RFC 6749 §5.1) when it is a whole number of seconds of at most
+     * {@link #MAX_LIFETIME_SECONDS}; anything else (text, fractions, out of range) counts as an unknown
+     * lifetime, so that the token is used once and never taken from the cache as fresh.
+     */
     static OptionalLong expiresIn(JSONObject tokens) {
         Object value = tokens.opt("expires_in");
-        if (value instanceof Number number && number.longValue() >= 0 && number.doubleValue() == number.longValue()) {
-            return OptionalLong.of(number.longValue());
+        long seconds;
+        if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())
+                && number.doubleValue() >= 0 && number.doubleValue() <= MAX_LIFETIME_SECONDS) {
+            seconds = number.longValue();
+        } else if (value instanceof String text && text.matches("[0-9]{1,10}")) {
+            seconds = Long.parseLong(text);
+        } else {
+            return OptionalLong.empty();
         }
-        if (value instanceof String text && text.matches("[0-9]{1,12}")) {
-            return OptionalLong.of(Long.parseLong(text));
-        }
-        return OptionalLong.empty();
+        return seconds <= MAX_LIFETIME_SECONDS ? OptionalLong.of(seconds) : OptionalLong.empty();
     }
 
     /** " valid for N s" when the token response says how long its access token lasts; else nothing. For the progress lines. */

@@ -79,15 +79,20 @@ public class LoginException extends Exception {
                 java.util.Map.entry("unsupported_grant_type", "the server does not support authorization_code"));
 
         OAuthError(Exit exit, String where, int httpStatus, String error, String errorDescription) {
-            super(exit, where + ": " + Log.printable(error) + " (" + (errorDescription != null && !errorDescription.isBlank()
+            this(exit, where + ": " + Log.printable(error) + " (" + (errorDescription != null && !errorDescription.isBlank()
                     ? Log.printable(errorDescription)
-                    : "no description given; per RFC 6749: " + MEANINGS.getOrDefault(error, "an error code it does not define")) + ")");
+                    : "no description given; per RFC 6749: " + MEANINGS.getOrDefault(error, "an error code it does not define")) + ")",
+                    error, errorDescription, httpStatus);
+        }
+
+        private OAuthError(Exit exit, String message, String error, String errorDescription, int httpStatus) {
+            super(exit, message);
             this.error = error;
             this.errorDescription = errorDescription;
             this.httpStatus = httpStatus;
         }
 
-        /** The OAuth {@code error} code, e.g. {@code access_denied} or {@code invalid_grant}. */
+        /** The OAuth {@code error} code, e.g. {@code access_denied} or {@code invalid_grant}; empty when the refusal had none. */
         public String error() {
             return error;
         }
@@ -126,12 +131,28 @@ public class LoginException extends Exception {
         }
     }
 
-    /** The token endpoint answered with an error object (RFC 6749 §5.2). */
+    /**
+     * An endpoint of the back channel refused a request: with an error object (RFC 6749 §5.2), or
+     * with any other 4xx answer. The token endpoint's refusal is TOKEN_REJECTED; one of the device or
+     * pushed authorization endpoints refuses the authorization itself, AUTHORIZATION_FAILED.
+     */
     public static final class TokenError extends OAuthError {
-        /** {@code refused} names what the request sent: the code, or the refresh token. */
-        TokenError(String refused, int httpStatus, String error, String errorDescription) {
-            super(Exit.TOKEN_REJECTED, "The token endpoint refused " + refused + " (HTTP " + httpStatus + ")",
+        /** {@code refused} names what the request sent (the code, the refresh token), {@code endpoint} where it went. */
+        TokenError(String refused, String endpoint, int httpStatus, String error, String errorDescription) {
+            super(exitOf(endpoint), "The " + endpoint + " refused " + refused + " (HTTP " + httpStatus + ")",
                     httpStatus, error, errorDescription);
+        }
+
+        /**
+         * A refusal without the error object: {@code answer} says what came instead ("HTTP 401 with an
+         * empty body"); it is also the {@link #errorDescription()}, and {@link #error()} is empty.
+         */
+        TokenError(String refused, String endpoint, int httpStatus, String answer) {
+            super(exitOf(endpoint), "The " + endpoint + " refused " + refused + ": it answered " + answer, "", answer, httpStatus);
+        }
+
+        private static Exit exitOf(String endpoint) {
+            return endpoint.equals("token endpoint") ? Exit.TOKEN_REJECTED : Exit.AUTHORIZATION_FAILED;
         }
     }
 }

@@ -33,8 +33,20 @@ final class PasteBack implements OcsPkceLogin.FrontChannel {
         this.lines = lines;
     }
 
-    /** From the terminal without echo when {@code in} is the terminal; otherwise line by line from {@code in}. */
-    static PasteBack from(InputStream in) {
+    /** Pasted lines that are not this login's response, at most: a flood of them is not a person pasting. */
+    static final int MAX_REFUSED = 10;
+    /** A redirect URI with its response is well under 4 KiB; a longer line is cut off and refused. */
+    static final int MAX_LINE = 16 * 1024;
+
+    /**
+     * From the terminal without echo when {@code in} is the terminal; otherwise line by line from
+     * {@code in}, each line read up to {@link #MAX_LINE} characters.
+     */
+    static PasteBack from(InputStream in) throws LoginException {
+        if (in == System.in && stdinWasClosed()) {
+            throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "--paste reads the address from the standard"
+                    + " input, which is closed; run it with a terminal or a pipe as its input");
+        }
         Console console = System.console();
         if (in == System.in && console != null && isTerminal(console)) {
             return new PasteBack(() -> {
@@ -43,7 +55,36 @@ final class PasteBack implements OcsPkceLogin.FrontChannel {
             });
         }
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        return new PasteBack(reader::readLine);
+        return new PasteBack(() -> boundedLine(reader));
+    }
+
+    /** One line of at most {@link #MAX_LINE} characters (the rest of a longer one is skipped); null at the end of the input. */
+    static String boundedLine(BufferedReader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        boolean any = false;
+        for (int c; (c = reader.read()) != -1; ) {
+            any = true;
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (line.length() < MAX_LINE) {
+                line.append((char) c);
+            }
+        }
+        return any ? line.toString() : null;
+    }
+
+    /**
+     * Whether this process was started with its standard input closed ({@code <&-}): the JVM's first
+     * file then got descriptor 0, and "stdin" is the JDK's own {@code lib/modules}. Seen on Linux.
+     */
+    private static boolean stdinWasClosed() {
+        try {
+            java.nio.file.Path stdin = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/0"));
+            return stdin.startsWith(java.nio.file.Path.of(System.getProperty("java.home")).toRealPath());
+        } catch (IOException | UnsupportedOperationException | SecurityException notLinux) {
+            return false;
+        }
     }
 
     /** Java 22 and later give a Console for redirected streams too; {@code isTerminal()} tells them apart. */
@@ -70,13 +111,17 @@ final class PasteBack implements OcsPkceLogin.FrontChannel {
         log.info(request.toUri(provider.authorizationEndpoint(), redirectUri).toString());
         log.step(4, "Then paste the whole address the browser ended at, and press Enter (it is not shown):");
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        for (int refused = 0; ; refused++) {
+            if (refused == MAX_REFUSED) {
+                throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, MAX_REFUSED + " pasted lines were not this"
+                        + " login's response; run again, and paste the address the browser ended at");
+            }
             String pasted = next(deadline, timeout);
             if (pasted == null) {
                 throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The input ended before the address was pasted");
             }
             if (pasted.isBlank()) {
-                continue;
+                continue; // an Enter too many; it counts, so that an input of empty lines ends too
             }
             AuthorizationResponse verdict = AuthorizationResponse.fromRedirect(pasted, redirectUri, expected);
             if (verdict instanceof AuthorizationResponse.Accepted accepted) {

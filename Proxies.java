@@ -187,6 +187,9 @@ final class Proxies extends ProxySelector {
         if (url.getHost() == null) {
             throw invalid(variable, "has no host (expected http://[user:password@]host[:port])");
         }
+        if (url.getPort() > 65535) {
+            throw invalid(variable, "has a port over 65535 (expected http://[user:password@]host[:port])");
+        }
         Optional<PasswordAuthentication> credentials = Optional.empty();
         if (url.getRawUserInfo() != null) {
             String[] userAndPassword = url.getRawUserInfo().split(":", 2);

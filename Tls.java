@@ -43,9 +43,25 @@ final class Tls {
         };
     }
 
-    /** The certificates of a PEM file ({@code -----BEGIN CERTIFICATE-----} blocks), at least one. */
+    /** Real CA bundles are well under this (Debian's ca-certificates.crt, every public CA: about 220 KiB). */
+    static final int MAX_CA_FILE_BYTES = 8 * 1024 * 1024;
+
+    /**
+     * The certificates of a PEM file ({@code -----BEGIN CERTIFICATE-----} blocks), at least one: a
+     * regular file of at most {@link #MAX_CA_FILE_BYTES}, read in one buffered pass.
+     */
     static List<X509Certificate> readCertificates(Path file) throws IOException, CertificateException {
+        if (!Files.isRegularFile(file)) { // a FIFO would block, /dev/zero would never end
+            throw new IOException("it is not a regular file");
+        }
+        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_CA_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_CA_FILE_BYTES) {
+            throw new IOException("it is larger than " + MAX_CA_FILE_BYTES / (1024 * 1024) + " MiB, more than any CA bundle");
+        }
+        try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
             List<X509Certificate> certificates = new ArrayList<>();
             for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) certificate);

@@ -120,4 +120,26 @@ class DeviceFlowTest {
         assertTrue(run.errorLines().get(0).contains("uses plain http for evil.example"), run.toString());
         assertFalse(run.err().contains("\u001b"));
     }
+
+    /** RFC 8628 §3.5 asks for the interval between polls; --timeout still ends the wait, whatever interval or slow_down say. */
+    @Test
+    void theWaitEndsAtTheTimeoutWhateverTheIntervalSays() {
+        provider.answer("/device", ScriptedProvider.json(200, new JSONObject().put("device_code", "the-device-code")
+                .put("user_code", "WDJB-MJHT").put("verification_uri", provider.issuer() + "/verify")
+                .put("expires_in", 600).put("interval", 60).toString()));
+        tokenEndpointAnswers(error("slow_down"));
+        Cli.Run run = device("--timeout", "3");
+        assertEquals(LoginException.Exit.CALLBACK_TIMEOUT.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("not finished within 3 s"), run.toString());
+        assertTrue(run.millis() < 5000, "ended at the timeout, not after the interval: " + run.millis() + " ms");
+        assertEquals(0, polls.size(), "no poll before the interval had passed");
+    }
+
+    @Test
+    void slowDownNeverCarriesTheWaitPastTheTimeout() {
+        tokenEndpointAnswers(error("slow_down"));
+        Cli.Run run = device("--timeout", "4");
+        assertEquals(LoginException.Exit.CALLBACK_TIMEOUT.code, run.exitCode(), run.toString());
+        assertTrue(run.millis() < 6000, run.millis() + " ms");
+    }
 }

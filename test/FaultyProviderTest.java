@@ -334,4 +334,59 @@ class FaultyProviderTest {
         provider.answer("/token", ScriptedProvider.redirect("https://elsewhere.example/token"));
         assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "redirects are not followed", login());
     }
+
+    private static String tokens(Object expiresIn) {
+        return new JSONObject().put("access_token", "the-access-token").put("token_type", "Bearer").put("expires_in", expiresIn)
+                .put("refresh_token", "the-refresh-token").toString();
+    }
+
+    /** RFC 6749 §5.1's expires_in, out of any range (10^17, 2^63-1): an unknown lifetime, never a crash after the code was spent. */
+    @Test
+    void anExpiresInOutOfRangeIsAnUnknownLifetimeAtLoginAndAtRefresh(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache)
+            throws Exception {
+        for (Object expiresIn : List.of(new java.math.BigInteger("100000000000000000"), Long.MAX_VALUE, 1e300)) {
+            provider.answer("/token", ScriptedProvider.json(200, tokens(expiresIn)));
+            Cli.Run run = login("--scope", "ocsapi", "--cache-dir", cache.toString(), "--force-login");
+            assertEquals(0, run.exitCode(), expiresIn + ": " + run);
+            assertEquals("the-access-token\n", run.out());
+            assertFalse(run.err().contains("valid for"), "no lifetime is claimed: " + run.err());
+        }
+        provider.answer("/token", ScriptedProvider.json(200, tokens(Long.MAX_VALUE).replace("the-access-token", "refreshed-token")));
+        Cli.Run refresh = login("--scope", "ocsapi", "--cache-dir", cache.toString());
+        assertEquals(0, refresh.exitCode(), refresh.toString());
+        assertTrue(refresh.err().contains("Refreshing the access token"), "a token of unknown lifetime is refreshed: " + refresh);
+        assertEquals("refreshed-token\n", refresh.out());
+    }
+
+    /** RFC 7009 §2.2: 200 means the token is revoked, whatever the body says. */
+    @Test
+    void aRevocationAnsweredTwoHundredWithAnyBodyIsASuccess(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) {
+        provider.discoveryWith(document -> document.put("revocation_endpoint", provider.issuer() + "/revoke"));
+        for (String body : List.of("ok", "", "<html>revoked</html>", "{\"revoked\": true}")) {
+            provider.answer("/token", ScriptedProvider.json(200, tokens(300)));
+            assertEquals(0, login("--scope", "ocsapi", "--cache-dir", cache.toString()).exitCode());
+            provider.answer("/revoke", ScriptedProvider.raw(200, "text/plain", body));
+            Cli.Run logout = Cli.run(Browser.NONE, "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
+                    "--cache-dir", cache.toString(), "--logout");
+            assertEquals(0, logout.exitCode(), "'" + body + "': " + logout);
+            assertTrue(logout.err().contains("Revoked the refresh token at " + provider.issuer() + "/revoke"), logout.toString());
+            assertTrue(logout.err().contains("Removed the cached tokens"), logout.toString());
+        }
+    }
+
+    /** --ca-file: real CA bundles fit, and anything far larger is refused at once, unread. */
+    @Test
+    void aCaFileOfHundredsOfMegabytesIsRefusedAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Path huge = folder.resolve("huge.pem");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(200L << 20);
+        }
+        long started = System.nanoTime();
+        Cli.Run run = login("--ca-file", huge.toString());
+        assertEquals(LoginException.Exit.CONFIG_INVALID.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("is larger than " + Tls.MAX_CA_FILE_BYTES / (1024 * 1024) + " MiB"), run.toString());
+        assertTrue(System.nanoTime() - started < 3_000_000_000L, "at once");
+        assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("/etc/ssl/certs/ca-certificates.crt")) < Tls.MAX_CA_FILE_BYTES / 4,
+                "a real bundle fits with room to spare");
+    }
 }

@@ -77,4 +77,44 @@ class PasteBackTest {
                 URI.create("http://localhost:0/callback.html"), Duration.ofSeconds(1), log));
         assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
     }
+
+    /** A flood of lines that are not this login's response (a wrong file on stdin) ends the login after a few, at once. */
+    @Test
+    void aFloodOfRefusedLinesEndsTheLoginAfterAFew() {
+        String[] garbage = new String[100_000];
+        java.util.Arrays.fill(garbage, "garbage");
+        long started = System.nanoTime();
+        LoginException e = assertThrows(LoginException.class, () -> pasting(garbage)
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
+        assertTrue(e.getMessage().contains(PasteBack.MAX_REFUSED + " pasted lines were not this login's response"), e.getMessage());
+        String shown = err.toString(StandardCharsets.UTF_8);
+        assertEquals(PasteBack.MAX_REFUSED, shown.lines().filter(line -> line.startsWith("That is not this login's response")).count());
+        assertTrue(System.nanoTime() - started < 2_000_000_000L, "at once");
+    }
+
+    @Test
+    void emptyLinesWithoutEndCountToo() {
+        String[] empty = new String[10_000];
+        java.util.Arrays.fill(empty, "");
+        LoginException e = assertThrows(LoginException.class, () -> pasting(empty)
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
+    }
+
+    /** A line without end (a binary file on stdin) is read up to a limit, never whole. */
+    @Test
+    void aLineIsReadUpToItsLimit() throws Exception {
+        java.io.BufferedReader endless = new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.InputStream() {
+            private long left = 64L << 20;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'a' : -1;
+            }
+        }, StandardCharsets.US_ASCII));
+        String line = PasteBack.boundedLine(endless);
+        assertEquals(PasteBack.MAX_LINE, line.length());
+        assertEquals(null, PasteBack.boundedLine(endless), "the rest of that line was skipped, and the input ended");
+    }
 }

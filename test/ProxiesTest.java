@@ -86,4 +86,13 @@ class ProxiesTest {
         assertTrue(trusted.containsAll(javaCas), "every CA Java trusts is still trusted");
         assertTrue(trusted.contains(company), "and the company's besides");
     }
+
+    @Test
+    void aProxyPortOutOfRangeIsAConfigError() {
+        LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
+                () -> Proxies.from(Map.of("HTTPS_PROXY", "http://user:secret@proxy.example:99999")));
+        assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
+        assertTrue(e.getMessage().contains("HTTPS_PROXY has a port over 65535"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
 }

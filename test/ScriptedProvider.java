@@ -58,6 +58,13 @@ final class ScriptedProvider implements AutoCloseable {
                 .put("code_challenge_methods_supported", List.of("S256"));
     }
 
+    /** Answers discovery with {@link #discovery()} as {@code change} makes it. */
+    ScriptedProvider discoveryWith(java.util.function.Consumer<org.json.JSONObject> change) {
+        org.json.JSONObject document = discovery();
+        change.accept(document);
+        return answer("/.well-known/openid-configuration", json(200, document.toString()));
+    }
+
     ScriptedProvider answer(String path, Answer answer) {
         answers.put(path, answer);
         return this;
