@@ -159,8 +159,8 @@ public final class CallbackServer implements AutoCloseable {
                     + redirectUri + " within " + timeout.toSeconds() + " s: was the sign-in finished in the browser? If the"
                     + " browser shows an error of the provider, check ClientId (an unknown client) and that the client's redirect"
                     + " URIs hold " + redirectUri + " exactly (invalid redirect_uri); if it says the site cannot be reached, the"
-                    + " browser runs on another machine: use --paste, or forward the port (ssh -L " + redirectUri.getPort()
-                    + ":localhost:" + redirectUri.getPort() + " THIS-HOST). --timeout SECONDS waits longer"
+                    + " browser runs on another machine: use --paste, or forward the port (" + Hints.forwardPort(redirectUri.getPort())
+                    + "). --timeout SECONDS waits longer"
                     + (unfinished < FLOOD ? "" : "; meanwhile the port was flooded: "
                     + unfinished + " connections that never finished a request were closed, so another program on this"
                     + " machine may be in the way"));
@@ -381,18 +381,5 @@ public final class CallbackServer implements AutoCloseable {
             searched = head.position();
             return null;
         }
-    }
-
-    /** For tests: the addresses actually listened on. */
-    List<InetSocketAddress> listeningAddresses() {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (ServerSocketChannel listener : listeners) {
-            try {
-                addresses.add((InetSocketAddress) listener.getLocalAddress());
-            } catch (IOException e) {
-                // closed
-            }
-        }
-        return addresses;
     }
 }

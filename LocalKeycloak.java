@@ -2,7 +2,8 @@
 //JAVA 17+
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES LoginException.java LoginConfig.java Urls.java Http.java Tls.java Proxies.java IdentityProvider.java PkceUtil.java Log.java PrivateFolder.java UserFolders.java
+//SOURCES cli/IniFile.java login/LoginException.java login/Urls.java system/Http.java system/HttpFailures.java system/Tls.java
+//SOURCES system/CaFile.java system/SelectorStop.java system/Proxies.java system/Log.java system/PrivateFolder.java system/UserFolders.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 
@@ -20,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -52,13 +52,20 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** The built-in {@code keycloak/demo.ini}: the matching [Configuration] and the demo user in [Test]. */
-    public static Map<String, Map<String, String>> demoIni() throws LoginException {
-        return LoginConfig.parseIni("demo.ini (built in)", resourceLines("/demo.ini"));
+    public static IniFile demoIni() throws LoginException {
+        return IniFile.parse("the built-in demo.ini (keycloak/demo.ini)", resourceLines("/demo.ini"));
+    }
+
+    /** The demo user of [Test]: username and password. */
+    public static Map<String, String> demoUser() throws LoginException {
+        Map<String, String> user = new java.util.HashMap<>();
+        demoIni().section("Test").values().forEach((key, value) -> user.put(key, value.value()));
+        return user;
     }
 
     /** The issuer of the demo realm, from demo.ini's Authority: its host, port and realm name say where Keycloak runs. */
     public static URI demoIssuer() throws LoginException {
-        return URI.create(demoIni().get(LoginConfig.SECTION).get("authority"));
+        return URI.create(demoIni().section("Configuration").get("Authority").orElseThrow().value());
     }
 
     /**
@@ -224,7 +231,7 @@ public final class LocalKeycloak implements AutoCloseable {
     /** Whether the realm's discovery document answers: Keycloak is up, with our realm imported. */
     static boolean answers(URI issuer) {
         try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(5))) {
-            return http.getJson(IdentityProvider.discoveryUrl(issuer), "discovery document").status() == 200;
+            return http.get(Urls.discoveryUrl(issuer), "discovery document").status() == 200;
         } catch (LoginException e) {
             return false;
         }

@@ -11,12 +11,27 @@
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS org.seleniumhq.selenium:selenium-java:4.52.0
 //SOURCES OcsPkceLogin.java
-//SOURCES test/*.java
+//SOURCES test/support/Cli.java test/support/CliProcess.java test/support/IdTokens.java test/support/ListeningSockets.java
+//SOURCES test/support/Modes.java test/support/Queries.java test/support/RawHttp.java test/support/TestCertificates.java
+//SOURCES test/support/Threads.java
+//SOURCES test/unit/ArgumentsTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
+//SOURCES test/unit/IdTokenValidatorTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
+//SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/SourcesTest.java test/unit/TokenCacheTest.java
+//SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/Checkout.java
+//SOURCES test/local/DeviceFlowTest.java test/local/FaultyProviderTest.java test/local/HeadlessTest.java
+//SOURCES test/local/LauncherTest.java test/local/OtherUser.java test/local/ScriptedProvider.java
+//SOURCES test/e2e/CacheEndToEndTest.java test/e2e/Chromium.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
+//SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java
+//SOURCES test/e2e/HostileCallbackTest.java test/e2e/HostileClient.java test/e2e/SignIn.java test/e2e/SlowFlood.java
+//SOURCES test/e2e/TestKeycloak.java test/e2e/TlsAndProxyTest.java test/e2e/WithChromium.java
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.platform.engine.TestExecutionResult;
@@ -34,31 +49,45 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Runs every test of ocs-pkce-login (the classes in {@code test/} whose names end in {@code Test}):
- * unit tests, the callback server over real HTTP, faulty providers, and the end-to-end logins with
- * Chromium and a local Keycloak. Run it from the repository folder:
+ * Runs the tests of ocs-pkce-login, suite by suite, each suite a folder of {@code test/} by what its
+ * tests need: {@code unit} (no sockets, no other process), {@code local} (servers on loopback of
+ * their own, the launcher, a second local user), {@code e2e} (the local Keycloak and Chromium).
+ * {@code test/support/} holds the helpers they share. Run it from the repository folder:
  *
- * <pre>jbang OcsPkceLoginTest.java [CLASS-NAME-REGEX...]</pre>
+ * <pre>jbang OcsPkceLoginTest.java [unit|local|e2e|CLASS-NAME-REGEX...]</pre>
  *
- * <p>The last line is {@code N passed, N failed}; the exit code is 1 when a test failed, was skipped
- * (a skipped test proves nothing), or none ran.
+ * <p>Without arguments every suite runs. The last line is {@code N passed, N failed}; the exit code
+ * is 1 when a test failed, was skipped (a skipped test proves nothing), or none ran.
  */
 public final class OcsPkceLoginTest {
 
-    public static void main(String... args) throws URISyntaxException {
+    /** The suites, in the order they run: the fast ones first. */
+    static final List<String> SUITES = List.of("unit", "local", "e2e");
+
+    public static void main(String... args) throws Exception {
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
         if (!Path.of("OcsPkceLogin.java").toFile().isFile()) {
             System.err.println("Run the tests from the repository folder (where OcsPkceLogin.java is).");
             System.exit(1);
         }
-        if (args.length == 0) {
-            TestKeycloak.startInBackground(); // booting while the unit tests run; a filtered run starts it when a test needs it
+        List<String> patterns = new ArrayList<>();
+        boolean keycloak = args.length == 0;
+        for (String arg : args.length == 0 ? SUITES.toArray(String[]::new) : args) {
+            if (SUITES.contains(arg)) {
+                patterns.addAll(classesOf(arg));
+                keycloak |= arg.equals("e2e");
+            } else {
+                patterns.add(arg);
+            }
+        }
+        if (keycloak) {
+            TestKeycloak.startInBackground(); // booting while the faster suites run; otherwise a test that needs it starts it
         }
 
         Path tests = Path.of(OcsPkceLoginTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectClasspathRoots(java.util.Set.of(tests)))
-                .filters(ClassNameFilter.includeClassNamePatterns(args.length == 0 ? new String[] {".*Test"} : args))
+                .filters(ClassNameFilter.includeClassNamePatterns(patterns.toArray(String[]::new)))
                 .build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         try {
@@ -76,6 +105,13 @@ public final class OcsPkceLoginTest {
         System.exit(failed == 0 && passed > 0 ? 0 : 1);
     }
 
+    /** The test classes of a suite: the files of its folder whose names end in Test. */
+    static List<String> classesOf(String suite) throws java.io.IOException {
+        try (var files = Files.list(Path.of("test", suite))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith("Test.java"))
+                    .map(name -> name.substring(0, name.length() - ".java".length())).sorted().toList();
+        }
+    }
     /** Prints one line per test as it ends. */
     private static final class Progress implements TestExecutionListener {
         private final PrintStream out;

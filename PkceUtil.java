@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Proof Key for Code Exchange (RFC 7636) and the other single-use secrets of one login.
+ * Proof Key for Code Exchange (RFC 7636): the {@code code_verifier} and its S256 {@code code_challenge}.
  *
  * <p>Only the S256 method exists here: {@code plain} sends the verifier itself through the browser,
  * which is exactly what PKCE is meant to avoid (RFC 7636 §4.2, §7.2).
@@ -46,25 +46,8 @@ public final class PkceUtil {
         }
     }
 
-    /**
-     * A fresh {@code state}: binds the authorization response to this login (CSRF protection).
-     *
-     * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-10.12">RFC 6749 §10.12</a>
-     */
-    public static String newState() {
-        return randomBase64Url(32);
-    }
-
-    /**
-     * A fresh {@code nonce}: binds the ID token to this login (replay protection).
-     *
-     * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#NonceNotes">OpenID Connect Core §15.5.2</a>
-     */
-    public static String newNonce() {
-        return randomBase64Url(32);
-    }
-
-    private static String randomBase64Url(int octets) {
+    /** {@code octets} random octets, base64url-encoded without padding: the alphabet of every secret of a login. */
+    static String randomBase64Url(int octets) {
         byte[] bytes = new byte[octets];
         RANDOM.nextBytes(bytes);
         return BASE64URL.encodeToString(bytes);

@@ -1,0 +1,226 @@
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.commons.cli.AmbiguousOptionException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/**
+ * The command line: the options (one per {@link Setting}, and the run's own, each declared once in
+ * {@link #FLAGS}), parsed by Apache Commons CLI; {@code --help}, made from the same table; and the
+ * values of one run. A mistake is a {@link LoginException.Exit#USAGE} failure that names the option,
+ * with a suggestion for a mistyped one.
+ */
+record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
+        SignIn signIn, boolean noBrowser, Output output, boolean demo, boolean verbose, boolean quiet) {
+
+    /** What the run does. */
+    enum Action { LOGIN, LOGOUT, HELP, VERSION }
+
+    /** How a run signs in when the cache cannot answer. */
+    enum SignIn { BROWSER, PASTE, DEVICE }
+
+    enum Output { TOKEN, JSON }
+
+    /** The groups of --help, in order. */
+    private enum Group {
+        PROVIDER("Where to sign in (also in config.ini [Configuration], and as OCS_LOGIN_*):"),
+        SIGN_IN("How to sign in:"),
+        CACHE("The token cache:"),
+        OUTPUT("Output and limits:");
+
+        final String title;
+
+        Group(String title) {
+            this.title = title;
+        }
+    }
+
+    /** One option of the run's own (the settings' options come from {@link Setting}). */
+    private record Flag(String shortName, String name, String argument, Group group, String help) {
+    }
+
+    private static final List<Flag> FLAGS = List.of(
+            new Flag(null, "config", "FILE", Group.PROVIDER, "INI file (default: ./config.ini, then ~/.config)"),
+            new Flag(null, "demo", null, Group.PROVIDER, "Sign in at a local Keycloak that stands in for OCS"),
+            new Flag(null, "no-browser", null, Group.SIGN_IN, "Do not open a browser; only print the URL to open"),
+            new Flag(null, "device", null, Group.SIGN_IN, "Sign in on another device with a code (RFC 8628)"),
+            new Flag(null, "paste", null, Group.SIGN_IN, "Sign in anywhere, then paste the address it ended at"),
+            new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: 60)"),
+            new Flag(null, "force-login", null, Group.CACHE, "Sign in even when the cache has tokens"),
+            new Flag(null, "no-cache", null, Group.CACHE, "Neither read nor write the token cache"),
+            new Flag(null, "cache-dir", "DIR", Group.CACHE, "Cache folder (default: ~/.cache/ocs-pkce-login)"),
+            new Flag(null, "logout", null, Group.CACHE, "Revoke the refresh token and delete the tokens"),
+            new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), or json with the ID token claims"),
+            new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "How long to wait for the sign-in (default: 300)"),
+            new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: 10)"),
+            new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: 30)"),
+            new Flag("v", "verbose", null, Group.OUTPUT, "Details and stack traces (secrets stay masked)"),
+            new Flag("q", "quiet", null, Group.OUTPUT, "Nothing on stderr but errors"),
+            new Flag("h", "help", null, Group.OUTPUT, "Show this help"),
+            new Flag("V", "version", null, Group.OUTPUT, "Print the version"));
+
+    private static final Options OPTIONS = new Options();
+
+    static {
+        for (Setting setting : Setting.values()) {
+            OPTIONS.addOption(Option.builder().longOpt(setting.optionName()).hasArg().argName(setting.argument).get());
+        }
+        for (Flag flag : FLAGS) {
+            OPTIONS.addOption(Option.builder(flag.shortName()).longOpt(flag.name()).hasArg(flag.argument() != null).argName(flag.argument()).get());
+        }
+    }
+
+    /** Parses {@code args}; a mistake is a USAGE failure that names the option. */
+    static Arguments parse(String... args) throws LoginException {
+        CommandLine line;
+        try {
+            line = DefaultParser.builder().get().parse(OPTIONS, args);
+        } catch (AmbiguousOptionException e) {
+            throw usage("'" + e.getOption() + "' could be any of --" + String.join(", --", e.getMatchingOptions()));
+        } catch (UnrecognizedOptionException e) {
+            throw usage("unknown option '" + Log.printable(e.getOption(), 80) + "'" + suggestion(e.getOption()));
+        } catch (ParseException e) {
+            throw usage(Log.printable(e.getMessage()));
+        }
+        if (!line.getArgList().isEmpty()) {
+            throw usage("unexpected argument '" + Log.printable(line.getArgList().get(0), 80) + "'; every value follows its option");
+        }
+        EnumMap<Setting, String> given = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            last(line, setting.optionName()).ifPresent(value -> given.put(setting, value));
+        }
+        Limits limits = new Limits(seconds(line, "timeout", 300, 1), seconds(line, "connect-timeout", 10, 1),
+                seconds(line, "read-timeout", 30, 1));
+        Session.CacheOptions cache = new Session.CacheOptions(last(line, "cache-dir").map(Path::of),
+                seconds(line, "min-validity", 60, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
+        if (cache.noCache() && line.hasOption("logout")) {
+            throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
+        }
+        List<String> ways = new ArrayList<>();
+        for (String way : List.of("device", "paste")) {
+            if (line.hasOption(way)) {
+                ways.add("--" + way);
+            }
+        }
+        if (ways.size() > 1) {
+            throw usage(String.join(" and ", ways) + " exclude each other: choose one way to sign in");
+        }
+        Action action = line.hasOption("help") ? Action.HELP : line.hasOption("version") ? Action.VERSION
+                : line.hasOption("logout") ? Action.LOGOUT : Action.LOGIN;
+        SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE : SignIn.BROWSER;
+        return new Arguments(last(line, "config").map(Path::of).orElse(null), new LoginConfig.Overrides(given), limits, cache,
+                action, signIn, line.hasOption("no-browser"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
+                line.hasOption("quiet"));
+    }
+
+    /** An option's value; given more than once, the last one counts (so that an alias can be overridden). */
+    private static Optional<String> last(CommandLine line, String option) {
+        String[] values = line.getOptionValues(option);
+        return values == null || values.length == 0 ? Optional.empty() : Optional.of(values[values.length - 1]);
+    }
+
+    private static Duration seconds(CommandLine line, String option, long defaultSeconds, long least) throws LoginException {
+        String text = last(line, option).orElse(String.valueOf(defaultSeconds));
+        try {
+            long value = Long.parseLong(text.strip());
+            if (value >= least && value <= 86_400) {
+                return Duration.ofSeconds(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw usage("--" + option + " must be a whole number of seconds from " + least + " to 86400, not '" + Log.printable(text, 40) + "'");
+    }
+
+    private static Output output(CommandLine line) throws LoginException {
+        String text = last(line, "output").orElse("token");
+        try {
+            return Output.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw usage("--output must be token or json, not '" + Log.printable(text, 40) + "'");
+        }
+    }
+
+    /** " (did you mean --verbose?)" for a mistyped option: the closest long option, if it is close enough. */
+    private static String suggestion(String typed) {
+        String name = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
+        return Suggestions.closest(name, OPTIONS.getOptions().stream().map(Option::getLongOpt).toList())
+                .map(option -> " (did you mean --" + option + "?)").orElse("");
+    }
+
+    private static LoginException usage(String message) {
+        return new LoginException(LoginException.Exit.USAGE, message);
+    }
+
+    /** The width --help fits in: a terminal's, and a README's code block. */
+    static final int HELP_WIDTH = 80;
+    private static final int HELP_COLUMN = 28;
+
+    /** --help: what the tool does and every option, in 80 columns; the exit codes are in the README. */
+    static void printHelp(PrintStream out) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Usage: ocs-login [OPTIONS]");
+        lines.addAll(wrap("Gets an access token from OSIsoft Cloud Services (AVEVA Data Hub) or any OpenID"
+                + " Connect provider, by Authorization Code + PKCE in your browser, and prints it to stdout."
+                + " Progress and errors go to stderr.", 0));
+        for (Group group : Group.values()) {
+            lines.add("");
+            lines.add(group.title);
+            if (group == Group.PROVIDER) {
+                for (Setting setting : Setting.values()) {
+                    lines.addAll(option(setting.option() + " " + setting.argument, setting.help));
+                }
+            }
+            for (Flag flag : FLAGS) {
+                if (flag.group() == group) {
+                    lines.addAll(option((flag.shortName() == null ? "" : "-" + flag.shortName() + ", ") + "--" + flag.name()
+                            + (flag.argument() == null ? "" : " " + flag.argument()), flag.help()));
+                }
+            }
+        }
+        lines.add("");
+        lines.addAll(wrap("Exit codes: 0 when the token was printed; the others are in the README.", 0));
+        lines.forEach(out::println);
+        out.flush();
+    }
+
+    /** One option's lines: its name, then its help from the help column (on the next line when the name is long). */
+    private static List<String> option(String name, String help) {
+        List<String> text = wrap(help, HELP_COLUMN);
+        String first = "  " + name;
+        if (first.length() <= HELP_COLUMN - 1) {
+            text.set(0, first + " ".repeat(HELP_COLUMN - first.length()) + text.get(0).substring(HELP_COLUMN));
+        } else {
+            text.add(0, first);
+        }
+        return text;
+    }
+
+    /** {@code text} in lines of at most {@link #HELP_WIDTH}, each indented by {@code indent}; no trailing spaces. */
+    private static List<String> wrap(String text, int indent) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(" ".repeat(indent));
+        for (String word : text.split(" ")) {
+            if (line.length() > indent && line.length() + 1 + word.length() > HELP_WIDTH) {
+                lines.add(line.toString());
+                line = new StringBuilder(" ".repeat(indent));
+            }
+            if (line.length() > indent) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+}

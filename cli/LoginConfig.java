@@ -1,0 +1,369 @@
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one login needs to know, from the {@code [Configuration]} section of {@code config.ini}, the
+ * {@code OCS_LOGIN_*} environment variables and the command line (in rising precedence), each value
+ * checked as its {@link Setting} says, and every mistake named with where it was made.
+ *
+ * @param authority       the OpenID Connect issuer; for OCS it is {@code {Resource}/identity}
+ * @param authoritySource where it came from, for messages: "{Resource}/identity (from Resource)", "--authority"
+ * @param ocs             whether this is OCS (Resource is set): its default scope, its required tenant, its clients' rules
+ * @param clientId        the client registered with the provider
+ * @param tenantId        the OCS tenant, sent as {@code acr_values=tenant:{TenantId}}
+ * @param scope           space-separated scopes; {@code openid ocsapi} for OCS by default
+ * @param scopeSource     where the scope came from, for the {@code invalid_scope} hint
+ * @param redirectUri     the loopback redirect URI registered on the client (RFC 8252 §7.3)
+ * @param authParams      more authorization request parameters the provider needs (none of the flow's own)
+ * @param source          the config file used, or what stood in for it, for the "config used" line
+ * @param warnings        what is allowed but probably a mistake, one line each
+ */
+public record LoginConfig(URI authority, String authoritySource, boolean ocs, String clientId, Optional<String> tenantId,
+        String scope, String scopeSource, URI redirectUri, Optional<Path> caFile, Map<String, String> authParams,
+        Optional<Path> clientSecretFile, String source, List<String> warnings) {
+
+    public static final String SECTION = "Configuration";
+    public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
+    /** The scope for OCS (Resource is set); any other OpenID Connect provider gets {@code openid}. */
+    public static final String DEFAULT_SCOPE = "openid ocsapi";
+    public static final String DEFAULT_OIDC_SCOPE = "openid";
+    /** The parameters the flow itself sends; AuthParams cannot set them. */
+    static final Set<String> OWN_PARAMETERS = Set.of("state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri",
+            "client_id", "response_type", "scope", "request_uri", "code_verifier");
+
+    /** The scopes, one by one. */
+    public List<String> scopes() {
+        return List.of(scope.strip().split("\\s+"));
+    }
+
+    /** The values given on the command line, which take precedence over the environment and the file. */
+    public record Overrides(Map<Setting, String> values) {
+        public static final Overrides NONE = new Overrides(Map.of());
+
+        String get(Setting setting) {
+            return values.get(setting);
+        }
+
+        /** These overrides, with {@code setting} given {@code value} as well. */
+        public Overrides with(Setting setting, String value) {
+            Map<Setting, String> more = new EnumMap<>(Setting.class);
+            more.putAll(values);
+            more.put(setting, value);
+            return new Overrides(Collections.unmodifiableMap(more));
+        }
+    }
+
+    /**
+     * The config of a run: {@code --config FILE} when given; otherwise {@code ./config.ini}, else the
+     * user's {@code ${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login/config.ini} ({@code %APPDATA%} on
+     * Windows), the first that exists. With everything required given by the environment or the
+     * command line, no file is needed at all.
+     */
+    public static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder)
+            throws LoginException {
+        if (configFile != null) {
+            return fromFile(configFile, overrides, environment);
+        }
+        List<Path> candidates = List.of(workingFolder.resolve("config.ini"), userConfigFile(environment));
+        for (Path candidate : candidates) {
+            if (Files.exists(candidate)) {
+                return fromFile(candidate, overrides, environment);
+            }
+        }
+        Reader withoutFile = new Reader("the command line and the environment (no config file)", null, null, overrides, environment);
+        if (withoutFile.value(Setting.CLIENT_ID).isEmpty()
+                || withoutFile.value(Setting.AUTHORITY).isEmpty() && withoutFile.value(Setting.RESOURCE).isEmpty()) {
+            throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, "No config file: looked for " + candidates.get(0)
+                    + " and " + candidates.get(1) + ". Copy config.placeholder.ini to one of them and fill in [Configuration],"
+                    + " pass --config FILE, or give --client-id and --resource (or --authority)");
+        }
+        return withoutFile.config();
+    }
+
+    /** The user's own config file: {@code ${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login/config.ini}, or under %APPDATA% on Windows. */
+    static Path userConfigFile(Map<String, String> environment) {
+        return new UserFolders(environment).configFolder().resolve("config.ini");
+    }
+
+    /** Reads {@code file} and applies {@code overrides}, without the environment's variables. */
+    public static LoginConfig load(Path file, Overrides overrides) throws LoginException {
+        return fromFile(file, overrides, Map.of());
+    }
+
+    private static LoginConfig fromFile(Path file, Overrides overrides, Map<String, String> environment) throws LoginException {
+        return new Reader(file.toString(), IniFile.read(file), file.toAbsolutePath().getParent(), overrides, environment).config();
+    }
+
+    /** The config of an already read file (the demo's built-in one); {@code source} names it in messages. */
+    public static LoginConfig fromIni(String source, IniFile file, Overrides overrides) throws LoginException {
+        return new Reader(source, file, null, overrides, Map.of()).config();
+    }
+
+    /**
+     * Looks values up (command line first, then environment, then file), and checks them with
+     * messages naming their source.
+     */
+    private static final class Reader {
+        private final String source;
+        private final IniFile.Section section;
+        private final Path folder;
+        private final Overrides overrides;
+        private final Map<String, String> environment;
+        /** Which layer names the provider: Resource and Authority are taken from the same one, the first that has either. */
+        private final Layer providerLayer;
+
+        private enum Layer { COMMAND_LINE, ENVIRONMENT, FILE }
+
+        /** {@code folder} is the config file's, for relative paths in it; null when there is no file on disk. */
+        Reader(String source, IniFile file, Path folder, Overrides overrides, Map<String, String> environment) throws LoginException {
+            this.source = source;
+            this.section = file == null ? new IniFile.Section(SECTION, 0, Map.of()) : file.section(SECTION);
+            this.folder = folder;
+            this.overrides = overrides;
+            this.environment = environment;
+            if (file != null) {
+                checkKeys(file);
+            }
+            Layer layer = Layer.FILE;
+            for (Layer candidate : Layer.values()) {
+                if (raw(Setting.RESOURCE, candidate) != null || raw(Setting.AUTHORITY, candidate) != null) {
+                    layer = candidate;
+                    break;
+                }
+            }
+            this.providerLayer = layer;
+        }
+
+        /** Every key of [Configuration] is a setting, written as a value; and no setting stands in another section. */
+        private void checkKeys(IniFile file) throws LoginException {
+            for (IniFile.Section other : file.sections().values()) {
+                for (IniFile.Value value : other.values().values()) {
+                    boolean isSetting = Setting.ofKey(value.key()).isPresent();
+                    if (other == section || other.name().equalsIgnoreCase(SECTION)) {
+                        if (!isSetting) {
+                            throw invalid(value, "unknown key '" + Log.printable(value.key(), 40) + "' in [" + SECTION + "]"
+                                    + Suggestions.closest(value.key(), java.util.Arrays.stream(Setting.values()).map(s -> s.key).toList())
+                                            .map(key -> " (did you mean " + key + "?)").orElse(" (the keys are " + keys() + ")"));
+                        }
+                        checkWritten(value);
+                    } else if (isSetting) {
+                        throw invalid(value, Setting.ofKey(value.key()).get().key + " stands in [" + Log.printable(other.name(), 40)
+                                + "]; it belongs in [" + SECTION + "]");
+                    }
+                }
+            }
+        }
+
+        /** A value in quotes, or with a comment after it, would be sent as it stands: configparser keeps both. */
+        private void checkWritten(IniFile.Value value) throws LoginException {
+            String text = value.value();
+            if (text.length() >= 2 && (text.startsWith("\"") && text.endsWith("\"") || text.startsWith("'") && text.endsWith("'"))) {
+                throw invalid(value, value.key() + "'s value is in quotes, which would be sent as part of it; write it without them");
+            }
+            int comment = Math.max(text.indexOf(" ;"), text.indexOf(" #"));
+            if (comment >= 0 || text.contains("\t;") || text.contains("\t#")) {
+                throw invalid(value, value.key() + "'s value holds a comment (' ;' or ' #'), which would be sent as part of it;"
+                        + " put comments on lines of their own");
+            }
+        }
+
+        private LoginException invalid(IniFile.Value value, String problem) {
+            return new LoginException(LoginException.Exit.CONFIG_INVALID, source + " line " + value.line() + ": " + problem);
+        }
+
+        private static String keys() {
+            return String.join(", ", java.util.Arrays.stream(Setting.values()).map(s -> s.key).toList());
+        }
+
+        LoginConfig config() throws LoginException {
+            Optional<String> resource = value(Setting.RESOURCE);
+            Optional<String> authority = value(Setting.AUTHORITY);
+            if (resource.isEmpty() && authority.isEmpty()) {
+                throw error(LoginException.Exit.CONFIG_KEY_MISSING, Setting.RESOURCE, "is missing (the OCS address, e.g."
+                        + " https://uswe.datahub.connect.aveva.com; or set Authority to the issuer of another OpenID Connect provider)");
+            }
+            boolean ocs = resource.isPresent();
+            URI issuer = authority.isPresent() ? url(Setting.AUTHORITY, authority.get())
+                    : URI.create(Urls.stripTrailingSlash(url(Setting.RESOURCE, resource.get()).toString()) + "/identity");
+            String issuerSource = authority.isPresent() ? where(Setting.AUTHORITY) : "{Resource}/identity (from Resource, " + where(Setting.RESOURCE) + ")";
+            String clientId = required(Setting.CLIENT_ID);
+            Optional<String> tenantId = value(Setting.TENANT_ID);
+            List<String> warnings = new ArrayList<>();
+            if (ocs && tenantId.isEmpty()) {
+                throw error(LoginException.Exit.CONFIG_KEY_MISSING, Setting.TENANT_ID, "is missing: OCS needs the tenant, sent as"
+                        + " acr_values=tenant:{TenantId} (it is in the OCS portal's address, and under Tenant in its settings)");
+            }
+            if (!ocs && tenantId.isPresent()) {
+                warnings.add("warning: TenantId (" + where(Setting.TENANT_ID) + ") is sent as acr_values=tenant:" + tenantId.get()
+                        + ", which only OCS understands; leave it out for another provider, or set Resource for OCS");
+            }
+            Optional<String> scope = value(Setting.SCOPE);
+            Optional<String> redirectUri = value(Setting.REDIRECT_URI);
+            return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
+                    scope.orElse(ocs ? DEFAULT_SCOPE : DEFAULT_OIDC_SCOPE),
+                    scope.isPresent() ? where(Setting.SCOPE) : ocs ? "the default for OCS" : "the default for an OpenID Connect provider",
+                    redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI,
+                    file(Setting.CA_FILE), authParams(), file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
+        }
+
+        /** A setting's value in one layer; null when it is not set there (or blank). */
+        private String raw(Setting setting, Layer layer) {
+            String value = switch (layer) {
+                case COMMAND_LINE -> overrides.get(setting);
+                case ENVIRONMENT -> environment.get(setting.variable());
+                case FILE -> section.get(setting.key).map(IniFile.Value::value).orElse(null);
+            };
+            return value == null || value.isBlank() ? null : value;
+        }
+
+        /** Where {@code setting}'s value comes from. Resource and Authority come from one layer: the highest that has either. */
+        private Layer layer(Setting setting) {
+            if (setting == Setting.RESOURCE || setting == Setting.AUTHORITY) {
+                return providerLayer;
+            }
+            for (Layer layer : Layer.values()) {
+                if (raw(setting, layer) != null) {
+                    return layer;
+                }
+            }
+            return Layer.FILE;
+        }
+
+        /** Where {@code setting}'s value comes from: its option, its environment variable, or the file's key. */
+        String where(Setting setting) {
+            return switch (layer(setting)) {
+                case COMMAND_LINE -> setting.option();
+                case ENVIRONMENT -> "the environment variable " + setting.variable();
+                case FILE -> source + ": [" + SECTION + "] " + setting.key;
+            };
+        }
+
+        private String line(Setting setting) {
+            return layer(setting) == Layer.FILE ? section.get(setting.key).map(value -> " (line " + value.line() + ")").orElse("") : "";
+        }
+
+        Optional<String> value(Setting setting) throws LoginException {
+            String value = raw(setting, layer(setting));
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (value.regionMatches(true, 0, "PLACEHOLDER", 0, "PLACEHOLDER".length())) {
+                throw error(LoginException.Exit.CONFIG_PLACEHOLDER, setting, "is still the placeholder " + Log.printable(value, 80)
+                        + " from config.placeholder.ini; replace it with your own value");
+            }
+            return Optional.of(value.strip());
+        }
+
+        String required(Setting setting) throws LoginException {
+            Optional<String> value = value(setting);
+            if (value.isEmpty()) {
+                throw error(LoginException.Exit.CONFIG_KEY_MISSING, setting, "is missing");
+            }
+            return value.get();
+        }
+
+        /** A file ({@link Setting.Kind#FILE}); relative to the config file when it is in one. */
+        Optional<Path> file(Setting setting) throws LoginException {
+            Optional<String> value = value(setting);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            Path file = Path.of(value.get());
+            if (!file.isAbsolute() && folder != null && layer(setting) == Layer.FILE) {
+                file = folder.resolve(file);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, "names " + file + ", which is not a file");
+            }
+            return Optional.of(file);
+        }
+
+        /** {@link Setting#AUTH_PARAMS}: {@code a=b&c=d}, form-encoded, none of the flow's own parameters. */
+        Map<String, String> authParams() throws LoginException {
+            Optional<String> value = value(Setting.AUTH_PARAMS);
+            Map<String, String> parameters = new LinkedHashMap<>();
+            if (value.isEmpty()) {
+                return parameters;
+            }
+            for (String pair : value.get().split("&")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                String name;
+                String decoded;
+                try {
+                    name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8).strip();
+                    decoded = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "is not form-encoded name=value pairs"
+                            + " joined by & (e.g. prompt=login&ui_locales=de)");
+                }
+                if (name.isEmpty() || equals < 0) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "has '" + Log.printable(pair, 40)
+                            + "', not name=value (e.g. prompt=login&ui_locales=de)");
+                }
+                if (OWN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets " + Log.printable(name, 40)
+                            + ", which the flow sends itself; set the client, scope and redirect URI with their own settings");
+                }
+                if (parameters.put(name, decoded) != null) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets " + Log.printable(name, 40) + " twice");
+                }
+            }
+            return parameters;
+        }
+
+        /** The provider's address: see {@link Urls#providerUrlProblem}; and no query, since paths are appended to it. */
+        URI url(Setting setting, String value) throws LoginException {
+            URI uri = parse(setting, value);
+            Optional<String> problem = uri.getRawQuery() != null ? Optional.of("has a query (?...)") : Urls.providerUrlProblem(uri);
+            if (problem.isPresent()) {
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, problem.get() + " ('" + Log.printable(value, 200)
+                        + "'; expected https://host[:port][/path])");
+            }
+            return uri;
+        }
+
+        /**
+         * RFC 8252 §7.3: http on a loopback host, with a path. The port must be the one registered with
+         * the client, or 0 for any free port where the provider allows that (§7.3 says it should).
+         */
+        URI redirectUri(String value) throws LoginException {
+            URI uri = parse(Setting.REDIRECT_URI, value);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || !Urls.isLoopback(uri.getHost())
+                    || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null || uri.getPort() > 65535) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.REDIRECT_URI, "must be an http URL on a loopback"
+                        + " host with a port from 0 to 65535 and a path, like " + DEFAULT_REDIRECT_URI + "; found '"
+                        + Log.printable(value, 200) + "'");
+            }
+            return uri;
+        }
+
+        URI parse(Setting setting, String value) throws LoginException {
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, "is not a valid URL: '" + Log.printable(value, 200)
+                        + "' (" + e.getReason() + ")");
+            }
+        }
+
+        LoginException error(LoginException.Exit exit, Setting setting, String problem) {
+            return new LoginException(exit, where(setting) + " " + problem + line(setting));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/** What to do when no browser on this machine can reach the redirect URI: said once, here, for every message that needs it. */
+final class Hints {
+
+    private Hints() {
+    }
+
+    /** The way out with a browser on another machine: forward the redirect URI's port there. */
+    static String forwardPort(int port) {
+        return "ssh -L " + port + ":localhost:" + port + " THIS-HOST";
+    }
+
+    /** The other ways to sign in, as far as {@code provider} offers them. */
+    static String otherWays(IdentityProvider provider, int port) {
+        return (provider.deviceAuthorizationEndpoint().isPresent() ? "--device (sign in on another device with a code), " : "")
+                + "--paste (sign in anywhere, then paste the address the browser ended at), or for a browser on another"
+                + " machine forward the port first: " + forwardPort(port);
+    }
+}

@@ -1,0 +1,206 @@
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.json.JSONArray;
+import org.json.JSONObject;
+
+/**
+ * The identity provider, as its discovery document describes it, and the token request made to it.
+ *
+ * @param issuer                the {@code issuer}, equal to the configured Authority
+ * @param issParameterSupported whether it promises {@code iss} in authorization responses (RFC 9207 §3)
+ * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID Connect Discovery 1.0</a>
+ */
+public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
+        boolean issParameterSupported, Optional<URI> revocationEndpoint, List<String> idTokenSigningAlgorithms,
+        Optional<URI> deviceAuthorizationEndpoint) {
+
+    /** Fetches and checks the discovery document of {@code config}'s authority (Discovery §4). */
+    public static IdentityProvider discover(LoginConfig config, Http http) throws LoginException {
+        return discover(config.authority(), config.authoritySource(), http);
+    }
+
+    /** The same for {@code authority} as it is. */
+    public static IdentityProvider discover(URI authority, Http http) throws LoginException {
+        return discover(authority, "the configured Authority", http);
+    }
+
+    /** Fetches and checks {@code {authority}/.well-known/openid-configuration} (Discovery §4); {@code source} says where authority came from. */
+    public static IdentityProvider discover(URI authority, String source, Http http) throws LoginException {
+        URI url = Urls.discoveryUrl(authority);
+        Http.Answer answer = http.get(url, "discovery document");
+        if (answer.status() != 200) {
+            throw LoginException.providerInvalid("discovery document", url, "answered " + answer.describe()
+                    + (answer.status() == 404 ? " (is Resource or Authority right? Resource is the address without a path,"
+                            + " e.g. https://uswe.datahub.connect.aveva.com; Authority is the issuer itself)" : ""));
+        }
+        return fromDocument(answer.json("discovery document", url).body(), authority, source, url);
+    }
+
+    /**
+     * The checks of a discovery document fetched from {@code url} for {@code authority} (Discovery
+     * §4.3): its issuer must be the configured one, exactly (the configured one's scheme and host in
+     * lower case, as {@link Urls#normalized} makes them).
+     */
+    static IdentityProvider fromDocument(JSONObject document, URI authority, String source, URI url) throws LoginException {
+        String issuer = string(document, "issuer", url);
+        if (!Urls.stripTrailingSlash(issuer).equals(Urls.stripTrailingSlash(authority.toString()))) {
+            throw LoginException.providerInvalid("discovery document", url, "names the issuer '" + Log.printable(issuer)
+                    + "', not the configured " + authority + " (" + source + "; OpenID Connect Discovery §4.3)"
+                    + (source.startsWith("{Resource}") ? ". If '" + Log.printable(issuer) + "' is right, set Authority to it in"
+                            + " [Configuration] (Resource and TenantId stay, and so do OCS's scope and tenant)" : ""));
+        }
+        JSONArray methods = document.optJSONArray("code_challenge_methods_supported");
+        if (methods != null && !methods.toList().contains(PkceUtil.CODE_CHALLENGE_METHOD)) {
+            throw LoginException.providerInvalid("discovery document", url, "lists code_challenge_methods_supported " + methods
+                    + " without S256, the only PKCE method this client uses (RFC 7636 §4.2)");
+        }
+        return new IdentityProvider(issuer,
+                endpoint(document, "authorization_endpoint", url).orElseThrow(() -> missing("authorization_endpoint", url)),
+                endpoint(document, "token_endpoint", url).orElseThrow(() -> missing("token_endpoint", url)),
+                endpoint(document, "jwks_uri", url),
+                document.optBoolean("authorization_response_iss_parameter_supported", false),
+                endpoint(document, "revocation_endpoint", url),
+                strings(document, "id_token_signing_alg_values_supported"),
+                endpoint(document, "device_authorization_endpoint", url));
+    }
+
+    /**
+     * Step 5: redeems the authorization code, proving with the {@code code_verifier} that this is the
+     * client that sent the {@code code_challenge} (RFC 6749 §4.1.3, RFC 7636 §4.5).
+     *
+     * @return the token response (RFC 6749 §5.1), which holds at least an {@code access_token}
+     */
+    public JSONObject exchangeCode(Http http, String clientId, String code, String codeVerifier, URI redirectUri)
+            throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("client_id", clientId);
+        form.put("code_verifier", codeVerifier);
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri.toString());
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the code");
+    }
+
+    /**
+     * A new access token for a refresh token, without the user (RFC 6749 §6). The scope is left out,
+     * so the new token has the scope of the old one.
+     */
+    public JSONObject refresh(Http http, String clientId, String refreshToken) throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", clientId);
+        form.put("refresh_token", refreshToken);
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the refresh token");
+    }
+
+    /**
+     * Asks for a device code and a user code (RFC 8628 §3.1), at the device authorization endpoint,
+     * which must be present.
+     *
+     * @return the answer (§3.2): device_code, user_code, verification_uri, expires_in, perhaps interval and verification_uri_complete
+     */
+    public JSONObject deviceAuthorization(Http http, AuthorizationRequest request) throws LoginException {
+        URI endpoint = deviceAuthorizationEndpoint.orElseThrow();
+        // PKCE is no part of RFC 8628, but binds the poll to this program too; providers that require it
+        // for the client (Keycloak does) get it, and others ignore unknown parameters (RFC 6749 §3.1).
+        Map<String, Object> form = new LinkedHashMap<>(request.commonParameters());
+        Http.Answer answer = http.post(endpoint, form, "device authorization endpoint");
+        if (answer.status() == 200) {
+            return answer.json("device authorization endpoint", endpoint).body();
+        }
+        throw refusal(answer, "the device authorization request", "device authorization endpoint", endpoint);
+    }
+
+    /**
+     * One poll for the tokens of a device code (RFC 8628 §3.4); while the user has not finished,
+     * it is a {@link LoginException.TokenError} such as {@code authorization_pending} (§3.5).
+     */
+    public JSONObject pollDeviceCode(Http http, String clientId, String deviceCode, String codeVerifier) throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        form.put("device_code", deviceCode);
+        form.put("client_id", clientId);
+        form.put("code_verifier", codeVerifier);
+        return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the device code");
+    }
+
+    /**
+     * Revokes a refresh token (RFC 7009 §2.1) at the revocation endpoint, which must be present. The
+     * provider answers 200 whether or not the token was still valid, and whatever its body says
+     * (§2.2): afterwards, it is not.
+     */
+    public void revoke(Http http, String clientId, String refreshToken) throws LoginException {
+        URI endpoint = revocationEndpoint.orElseThrow();
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("token", refreshToken);
+        form.put("token_type_hint", "refresh_token");
+        form.put("client_id", clientId);
+        Http.Answer answer = http.post(endpoint, form, "revocation endpoint");
+        if (answer.status() != 200) {
+            throw LoginException.providerInvalid("revocation endpoint", endpoint, "answered " + answer.describe()
+                    + answer.object().map(body -> body.opt("error") instanceof String error ? " (" + Log.printable(error, 80) + ")" : "")
+                            .orElse("") + "; the refresh token may still be valid");
+        }
+    }
+
+    /** A successful token response (RFC 6749 §5.1), checked by {@link TokenCheck}; or the refusal as a typed failure (§5.2). */
+    private JSONObject tokenResponse(Http.Answer answer, String refused) throws LoginException {
+        if (answer.status() >= 200 && answer.status() < 300) {
+            return answer.json("token endpoint", tokenEndpoint).body();
+        }
+        throw refusal(answer, refused, "token endpoint", tokenEndpoint);
+    }
+
+    /**
+     * A refusal as a typed failure: with the error object of RFC 6749 §5.2, or any 4xx without one
+     * (an empty 401, an HTML page), which still says no. Other answers are the endpoint's fault.
+     */
+    private static LoginException refusal(Http.Answer answer, String refused, String what, URI endpoint) {
+        Optional<JSONObject> body = answer.object();
+        if (body.isPresent() && body.get().opt("error") instanceof String error) {
+            return new LoginException.TokenError(refused, what, answer.status(), error, body.get().optString("error_description", null));
+        }
+        if (answer.status() >= 400 && answer.status() < 500) {
+            return new LoginException.TokenError(refused, what, answer.status(), answer.describe());
+        }
+        return LoginException.providerInvalid(what, endpoint, "answered " + answer.describe()
+                + " without the error object of RFC 6749 §5.2");
+    }
+
+    /** The strings of a list in the document; a missing list, or anything but strings in it, counts for nothing. */
+    private static List<String> strings(JSONObject document, String name) {
+        JSONArray list = document.optJSONArray(name);
+        List<String> strings = new ArrayList<>();
+        if (list != null) {
+            for (Object item : list) {
+                if (item instanceof String text) {
+                    strings.add(text);
+                }
+            }
+        }
+        return List.copyOf(strings);
+    }
+
+    private static String string(JSONObject document, String name, URI source) throws LoginException {
+        if (document.opt(name) instanceof String value && !value.isBlank()) {
+            return value;
+        }
+        throw missing(name, source);
+    }
+
+    /** An endpoint must pass {@link Urls#providerUrlProblem}: https (or http on loopback), a host, no fragment. */
+    private static Optional<URI> endpoint(JSONObject document, String name, URI source) throws LoginException {
+        if (!document.has(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(Urls.providerUrl(string(document, name, source), name, "discovery document", source));
+    }
+
+    private static LoginException missing(String name, URI source) {
+        return LoginException.providerInvalid("discovery document", source, "has no " + name);
+    }
+}

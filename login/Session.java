@@ -1,0 +1,201 @@
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.json.JSONObject;
+
+/**
+ * Sign in once: what a run does with the {@link TokenCache}, as kubelogin's authentication does. A
+ * cached access token with enough time left is the answer, with no network call at all. Otherwise
+ * the provider is discovered, once, and an older token is refreshed silently (RFC 6749 §6); only
+ * when there is no refresh token, or the provider refuses it, does the grant (the browser, --paste,
+ * --device) run, on the same connection. {@code --logout} revokes the refresh token (RFC 7009).
+ */
+final class Session {
+
+    /** How the cache is used in one run: {@code --cache-dir}, {@code --min-validity}, {@code --force-login}, {@code --no-cache}. */
+    record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache) {
+    }
+
+    /** One way to get new tokens (steps 2 to 5), on the connection of step 1; what it returns has passed the {@link TokenCheck}. */
+    @FunctionalInterface
+    interface Grant {
+        JSONObject tokens(ProviderConnection connection) throws LoginException;
+    }
+
+    private Session() {
+    }
+
+    /** The token response for {@code config}: from the cache, by a refresh, or by {@code grant}. */
+    static JSONObject tokens(LoginConfig config, CacheOptions cache, Limits limits, Log log, ProviderConnection.Opener opener,
+            Grant grant) throws LoginException {
+        try (OnDemand connection = new OnDemand(opener)) {
+            if (cache.noCache()) {
+                return withScopeHint(config, () -> grant.tokens(connection.get()));
+            }
+            // Held until the new tokens are written: a second run at the same time waits, then finds them.
+            try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
+                Optional<TokenCache.Entry> cached = entry.read(log);
+                if (cached.isPresent() && cached.get().exposed()) {
+                    forgetExposed(config, cached.get(), log, connection, entry);
+                    cached = Optional.empty();
+                }
+                if (cache.forceLogin()) {
+                    cached = Optional.empty();
+                }
+                Instant now = Instant.now();
+                if (cached.isPresent() && cached.get().validFor(cache.minValidity(), now)) {
+                    log.info("Using the cached access token, valid for " + Duration.between(now, cached.get().expiresAt().orElseThrow())
+                            .getSeconds() + " s more (--force-login signs in again, --logout forgets it)");
+                    return cached.get().response(now);
+                }
+                JSONObject tokens = null;
+                if (cached.isPresent() && cached.get().refreshToken().isPresent()) {
+                    tokens = refresh(config, cached.get(), log, connection.get(), entry);
+                } else if (cached.isPresent()) {
+                    log.info("The cached access token has expired, and this client gets no refresh token"
+                            + (config.ocs() ? " (OCS Authorization Code clients never do)" : "") + "; signing in again:"
+                            + " with the provider's session that is usually one click");
+                }
+                if (tokens == null) {
+                    tokens = withScopeHint(config, () -> grant.tokens(connection.get()));
+                    entry.write(TokenCache.Entry.of(tokens, Instant.now()));
+                }
+                return tokens;
+            }
+        }
+    }
+
+    /**
+     * The refresh token grant, checked by {@link TokenCheck#ofRefresh}; the entry is updated. When the
+     * provider refuses the refresh token (any 4xx, with or without RFC 6749's error object), the entry
+     * is dropped and null returned: the caller signs in again. A provider that cannot be reached is
+     * an error, and the entry stays for the next run.
+     */
+    private static JSONObject refresh(LoginConfig config, TokenCache.Entry cached, Log log, ProviderConnection connection, TokenCache.Locked entry)
+            throws LoginException {
+        IdentityProvider provider = connection.provider();
+        log.info("Refreshing the access token at " + provider.tokenEndpoint() + " (no browser needed)");
+        JSONObject refreshed;
+        try {
+            refreshed = provider.refresh(connection.http(), config.clientId(), cached.refreshToken().orElseThrow());
+        } catch (LoginException.TokenError e) {
+            entry.delete();
+            String why = e.error().isEmpty() ? e.errorDescription().orElse("HTTP " + e.httpStatus())
+                    : e.error() + e.errorDescription().map(description -> ": " + description).orElse("");
+            log.info("The provider refused the saved refresh token (" + Log.printable(why, 160)
+                    + "), so the cached tokens are dropped and the sign-in is done again");
+            return null;
+        }
+        connection.check().ofRefresh(refreshed, cached.tokens().optJSONObject("id_token_claims"));
+        TokenCache.Entry updated = cached.refreshedWith(refreshed, Instant.now());
+        entry.write(updated);
+        log.info("Got a new access token" + TokenCheck.validFor(refreshed) + "; it goes to stdout");
+        return updated.response(Instant.now());
+    }
+
+    /**
+     * An entry that other users could read (its file was not 0600): none of its tokens is used. Its
+     * refresh token, which may have been read, is revoked where the provider allows it (RFC 7009),
+     * and the entry is deleted; the caller signs in again.
+     */
+    private static void forgetExposed(LoginConfig config, TokenCache.Entry exposed, Log log, OnDemand connection,
+            TokenCache.Locked entry) throws LoginException {
+        log.info("warning: the cached tokens in " + entry.file() + " could be read by other users, so they are not used;"
+                + (exposed.refreshToken().isPresent() ? " revoking their refresh token (it may have been read)," : "")
+                + " deleting them and signing in again");
+        if (exposed.refreshToken().isPresent()) {
+            try {
+                revoke(config, exposed.refreshToken().get(), log, connection.get(), "that refresh token");
+            } catch (LoginException e) {
+                log.info("warning: that refresh token could not be revoked: " + e.getMessage());
+            }
+        }
+        entry.delete();
+    }
+
+    /** Revokes {@code refreshToken} where the provider has a revocation endpoint, saying what was done. */
+    private static void revoke(LoginConfig config, String refreshToken, Log log, ProviderConnection connection, String what)
+            throws LoginException {
+        IdentityProvider provider = connection.provider();
+        if (provider.revocationEndpoint().isPresent()) {
+            provider.revoke(connection.http(), config.clientId(), refreshToken);
+            log.info("Revoked " + what + " at " + provider.revocationEndpoint().get());
+        } else {
+            log.info("The provider has no revocation_endpoint, so " + what + " stays valid there until it expires");
+        }
+    }
+
+    /**
+     * {@code --logout}: revokes the cached refresh token at the provider's revocation endpoint when
+     * it has one (RFC 7009), then deletes the entry, saying what was done. Nothing to remove is fine.
+     */
+    static void logout(LoginConfig config, CacheOptions cache, Limits limits, Log log, ProviderConnection.Opener opener)
+            throws LoginException {
+        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log);
+                OnDemand connection = new OnDemand(opener)) {
+            Optional<TokenCache.Entry> cached = entry.read(log);
+            Optional<String> refreshToken = cached.flatMap(TokenCache.Entry::refreshToken);
+            if (refreshToken.isPresent()) {
+                try {
+                    revoke(config, refreshToken.get(), log, connection.get(), "the refresh token");
+                } catch (LoginException e) {
+                    throw new LoginException(e.exit(), e.getMessage() + "; the cached tokens were kept: run --logout again,"
+                            + " or delete " + entry.file(), e);
+                }
+            } else if (cached.isPresent()) {
+                log.info("This client got no refresh token, so there is nothing to revoke; the cached access token stays valid"
+                        + " at the provider until it expires" + cached.get().expiresAt().map(at -> " (" + at + ")").orElse(""));
+            }
+            if (entry.delete()) {
+                log.info("Removed the cached tokens for " + config.authority() + " (client " + config.clientId() + ")");
+            } else {
+                log.info("Nothing to remove: no cached tokens for " + config.authority() + " (client " + config.clientId() + ")");
+            }
+        }
+    }
+
+    /** A provider's {@code invalid_scope}, with the scopes that were sent and where they came from: what it takes to fix it. */
+    private static JSONObject withScopeHint(LoginConfig config, Call call) throws LoginException {
+        try {
+            return call.run();
+        } catch (LoginException.OAuthError e) {
+            throw "invalid_scope".equals(e.error()) ? e.because("the scopes sent were '" + config.scope() + "' (" + config.scopeSource()
+                    + "); set Scope in config.ini or --scope to scopes this provider offers") : e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        JSONObject run() throws LoginException;
+    }
+
+    /** How long to wait for another run that holds the entry: as long as its sign-in may take, and a little. */
+    private static Duration lockWait(Limits limits) {
+        return limits.callbackTimeout().plus(limits.readTimeout()).plusSeconds(10);
+    }
+
+    /** The run's connection, opened when first needed (never for a cache hit), and closed with the run. */
+    private static final class OnDemand implements AutoCloseable {
+        private final ProviderConnection.Opener opener;
+        private ProviderConnection connection;
+
+        OnDemand(ProviderConnection.Opener opener) {
+            this.opener = opener;
+        }
+
+        ProviderConnection get() throws LoginException {
+            if (connection == null) {
+                connection = opener.open();
+            }
+            return connection;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+}

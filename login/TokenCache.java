@@ -1,0 +1,313 @@
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/**
+ * The token cache: the token response of a login, kept per user so that later runs can answer from
+ * it, or refresh it, without a browser. One file per (issuer, client_id, scope, tenant) in
+ * {@code ${XDG_CACHE_HOME:-~/.cache}/ocs-pkce-login/tokens/} (or {@code --cache-dir}): the folder
+ * {@code 0700}, the files {@code 0600}, written atomically and under a lock, so that runs at the
+ * same time never see half a file. It holds the access, refresh and ID tokens, the validated ID
+ * token claims, the scope and the expiry as an absolute time; never the code, the code_verifier
+ * or a password.
+ */
+final class TokenCache {
+
+    /** The first field of every entry: a file without it is someone else's (or an older format). */
+    static final String FORMAT = "ocs-pkce-login token cache 1";
+    /** A token response is a few KiB; an entry much larger is not one of ours. */
+    private static final int MAX_ENTRY_BYTES = 256 * 1024;
+
+    /** What an entry is for: one provider, client, scope and tenant. */
+    record Key(String issuer, String clientId, String scope, String tenant) {
+        static Key of(LoginConfig config) {
+            return new Key(Urls.stripTrailingSlash(config.authority().toString()), config.clientId(), config.scope(),
+                    config.tenantId().orElse(""));
+        }
+
+        /** The entry's file name: the key's fields, hashed into a name any file system takes. */
+        String fileName() {
+            String joined = String.join("\n", issuer, clientId, scope, tenant);
+            return Long.toHexString(fnv1a(joined, 0xcbf29ce484222325L)) + Long.toHexString(fnv1a(joined, 0x84222325cbf29ce4L)) + ".json";
+        }
+
+        JSONObject toJson() {
+            return new JSONObject().put("issuer", issuer).put("client_id", clientId).put("scope", scope).put("tenant", tenant);
+        }
+
+        /** FNV-1a, 64 bits: a name, not a secret; the entry names its key in full, and is only used when that matches. */
+        private static long fnv1a(String text, long basis) {
+            long hash = basis;
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            return hash;
+        }
+    }
+
+    /**
+     * A cached token response, and when its access token expires (unknown when the provider gave no
+     * expires_in); {@code exposed} when its file could be read by other users.
+     */
+    record Entry(JSONObject tokens, Optional<Instant> expiresAt, boolean exposed) {
+
+        /** The token response as it came, with expires_in turned into an absolute time. */
+        static Entry of(JSONObject tokens, Instant received) {
+            JSONObject kept = new JSONObject(tokens.toMap());
+            kept.remove("expires_in");
+            return new Entry(kept, TokenCheck.expiresIn(tokens).stream().mapToObj(received::plusSeconds).findFirst(), false);
+        }
+
+        /** Whether the access token is good for at least {@code minValidity} more. */
+        boolean validFor(Duration minValidity, Instant now) {
+            return expiresAt.isPresent() && !expiresAt.get().isBefore(now.plus(minValidity));
+        }
+
+        Optional<String> refreshToken() {
+            return tokens.opt("refresh_token") instanceof String token && !token.isEmpty() ? Optional.of(token) : Optional.empty();
+        }
+
+        /** The token response as a new one would look now: expires_in counts the seconds left. */
+        JSONObject response(Instant now) {
+            JSONObject response = new JSONObject(tokens.toMap());
+            expiresAt.ifPresent(at -> response.put("expires_in", Math.max(0, Duration.between(now, at).getSeconds())));
+            return response;
+        }
+
+        /**
+         * After a refresh: the new response, keeping what it leaves out. A provider need not send a new
+         * refresh token or ID token (RFC 6749 §6, OpenID Connect Core §12.2); the old ones still hold.
+         */
+        Entry refreshedWith(JSONObject refreshed, Instant received) {
+            JSONObject merged = new JSONObject(refreshed.toMap());
+            for (String kept : new String[] {"refresh_token", "id_token", "id_token_claims"}) {
+                if (!merged.has(kept) && tokens.has(kept)) {
+                    merged.put(kept, tokens.get(kept));
+                }
+            }
+            return of(merged, received);
+        }
+    }
+
+    private final Path root;
+    private final String[] inside;
+
+    /** The cache in {@code folder} (--cache-dir), which must pass the rule of {@link PrivateFolder} itself. */
+    TokenCache(Path folder) {
+        this(folder, new String[0]);
+    }
+
+    private TokenCache(Path root, String... inside) {
+        this.root = root;
+        this.inside = inside;
+    }
+
+    /** The cache of {@code --cache-dir}, or by default {@code tokens/} in this user's cache root. */
+    static TokenCache in(Optional<Path> cacheDir) {
+        return cacheDir.map(TokenCache::new).orElseGet(() -> new TokenCache(UserFolders.ofThisProcess().cacheRoot(), "tokens"));
+    }
+
+    /** The folder's path, for messages. */
+    Path folder() {
+        return inside.length == 0 ? root : root.resolve(String.join("/", inside));
+    }
+
+    /** Temporary files of a write that never finished (a killed run) are older than this; newer ones may be another run's. */
+    private static final Duration LEFTOVER = Duration.ofHours(1);
+
+    /**
+     * The entry of {@code key}, locked against other runs until it is closed. When another run holds
+     * it (it is signing in or refreshing), this waits up to {@code wait} and then reads what that run
+     * wrote.
+     */
+    Locked open(Key key, Duration wait, Log log) throws LoginException {
+        PrivateFolder folder;
+        try {
+            folder = PrivateFolder.open(root, inside);
+        } catch (PrivateFolder.Unsafe e) {
+            throw unsafe(e.getMessage());
+        } catch (IOException e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be used: " + e
+                    + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+        }
+        try {
+            FileChannel channel = folder.lockFile(key.fileName().replace(".json", ".lock"));
+            try {
+                Locked locked = new Locked(key, folder, channel, lock(channel, wait, log));
+                locked.removeLeftovers();
+                return locked;
+            } catch (LoginException | IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            folder.close();
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder.path() + " cannot be used: " + e
+                    + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+        } catch (LoginException | RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    private static FileLock lock(FileChannel channel, Duration wait, Log log) throws IOException, LoginException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean told = false;
+        while (true) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+            } catch (OverlappingFileLockException heldInThisJvm) {
+                // another run in this same process (the tests): wait like for any other
+            }
+            if (!told) {
+                log.info("Another ocs-login run is signing in with these settings; waiting for it (up to " + wait.toSeconds() + " s)");
+                told = true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "Another ocs-login run kept the token cache entry locked for "
+                        + wait.toSeconds() + " s; try again, or use --no-cache");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoginException(LoginException.Exit.CANCELLED, "Interrupted while waiting for the token cache");
+            }
+        }
+    }
+
+    private static LoginException unsafe(String problem) {
+        return new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache is not private, so it is not used: " + problem
+                + ". Make it yours alone (chmod 700 for the folder, 600 for its files), or use --cache-dir DIR or --no-cache");
+    }
+
+    /** One entry, locked for this run. */
+    final class Locked implements AutoCloseable {
+        private final Key key;
+        private final PrivateFolder folder;
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Locked(Key key, PrivateFolder folder, FileChannel channel, FileLock lock) {
+            this.key = key;
+            this.folder = folder;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        Path file() {
+            return folder.path().resolve(key.fileName());
+        }
+
+        /**
+         * The cached entry; empty when there is none, or when the file is not a valid entry of this key
+         * (it is then ignored with one line, and replaced after the next login). An entry that other
+         * users could read comes back {@link Entry#exposed() exposed}: it must not be used.
+         */
+        Optional<Entry> read(Log log) throws LoginException {
+            PrivateFolder.Contents contents;
+            try {
+                Optional<PrivateFolder.Contents> found = folder.read(key.fileName(), MAX_ENTRY_BYTES);
+                if (found.isEmpty()) {
+                    return Optional.empty();
+                }
+                contents = found.get();
+            } catch (PrivateFolder.Unsafe e) {
+                throw unsafe(e.getMessage());
+            } catch (PrivateFolder.NotAFile e) {
+                return ignored(log, "it is not a regular file");
+            } catch (IOException e) {
+                return ignored(log, "it cannot be read (" + Log.printable(e.getMessage(), 120) + ")");
+            }
+            byte[] bytes = contents.bytes();
+            if (bytes.length > MAX_ENTRY_BYTES) {
+                return ignored(log, "it is larger than " + MAX_ENTRY_BYTES / 1024 + " KiB");
+            }
+            try {
+                JSONObject json = new JSONObject(new String(bytes, StandardCharsets.UTF_8));
+                if (!FORMAT.equals(json.opt("format"))) {
+                    return ignored(log, "it is not in this version's format");
+                }
+                if (!key.toJson().similar(json.optJSONObject("key"))) {
+                    return ignored(log, "it belongs to other settings");
+                }
+                JSONObject tokens = json.getJSONObject("tokens");
+                if (!(tokens.opt("access_token") instanceof String)) {
+                    return ignored(log, "it has no access token");
+                }
+                Object expiresAt = json.opt("expires_at");
+                return Optional.of(new Entry(tokens, expiresAt == null || expiresAt == JSONObject.NULL
+                        ? Optional.empty() : Optional.of(Instant.ofEpochSecond(json.getLong("expires_at"))), contents.readableByOthers()));
+            } catch (JSONException | ArithmeticException | java.time.DateTimeException e) {
+                return ignored(log, "it is not a valid entry (" + Log.printable(e.getMessage(), 80) + ")");
+            }
+        }
+
+        private Optional<Entry> ignored(Log log, String why) {
+            log.info("warning: ignoring the cached tokens in " + file() + ": " + why + "; they are replaced after this login");
+            return Optional.empty();
+        }
+
+        /** Replaces the entry, atomically. */
+        void write(Entry entry) throws LoginException {
+            JSONObject json = new JSONObject().put("format", FORMAT).put("key", key.toJson())
+                    .put("expires_at", entry.expiresAt().map(Instant::getEpochSecond).orElse(null))
+                    .put("tokens", entry.tokens());
+            try {
+                folder.write(key.fileName(), json.toString(2).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be written to " + file() + ": " + e, e);
+            }
+        }
+
+        /** Deletes the entry; whether there was one. */
+        boolean delete() throws LoginException {
+            try {
+                return folder.delete(key.fileName());
+            } catch (IOException e) {
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The cached tokens in " + file() + " could not be deleted: " + e, e);
+            }
+        }
+
+        /**
+         * Removes what killed runs left: this entry's temporary files (only the holder of its lock
+         * writes them), and any other temporary file older than an hour.
+         */
+        private void removeLeftovers() throws IOException {
+            String ours = ".tmp-" + key.fileName() + "-";
+            for (String name : folder.names()) {
+                if (name.startsWith(ours) || name.startsWith(".tmp-") && folder.modified(name)
+                        .map(time -> time.isBefore(Instant.now().minus(LEFTOVER))).orElse(false)) {
+                    folder.delete(name);
+                }
+            }
+        }
+
+        /** Unlocks the entry (the lock file stays, empty, for the next run). */
+        @Override
+        public void close() {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel releases it too
+            }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+            folder.close();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import kong.unirest.core.HttpResponse;
+import kong.unirest.core.Unirest;
+import kong.unirest.core.UnirestInstance;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/**
+ * The real thing: headless Chromium signs in on a real Keycloak (the local stand-in for OCS), driven
+ * through the command line's own code path, with Selenium as its browser.
+ */
+class EndToEndTest extends WithChromium {
+
+
+
+
+    /** Selenium in the browser's place: opens the authorization URL, then signs in as a person would. */
+    private Browser signingIn(SignIn steps, String username, String password) {
+        return url -> {
+            chromium.driver.get(url.toString());
+            steps.signIn(chromium.driver, username, password);
+        };
+    }
+
+    private Browser signingInAsDemoUser() {
+        return signingIn(SignIn.KEYCLOAK, TestKeycloak.username(), TestKeycloak.password());
+    }
+
+    /**
+     * The happy path: the local Keycloak, or, when {@code config.ini} has a [Test] user, the
+     * provider it names (OCS itself, with the OCS sign-in steps of the seed's test).
+     */
+    @Test
+    void loginGivesATokenThatTheProviderAcceptsAsTheTestUser() throws Exception {
+        Path configIni = Path.of("config.ini");
+        Map<String, String> testUser = new java.util.HashMap<>();
+        if (Files.exists(configIni)) {
+            IniFile.read(configIni).section("Test").values().forEach((key, value) -> testUser.put(key, value.value()));
+        }
+        boolean useConfigIni = testUser.containsKey("username") && !testUser.get("username").startsWith("PLACEHOLDER");
+        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, LoginConfig.Overrides.NONE) : TestKeycloak.config();
+        boolean ocs = useConfigIni && config.ocs();
+        System.out.println("[e2e] happy path against " + config.authority() + (useConfigIni ? " (config.ini)" : " (local Keycloak, --demo)"));
+
+        Browser browser = useConfigIni
+                ? signingIn(ocs ? SignIn.OCS : SignIn.KEYCLOAK, testUser.get("username"), testUser.get("password"))
+                : signingInAsDemoUser();
+        Cli.Run run = Cli.run(browser, useConfigIni ? new String[] {"--config", configIni.toString()} : new String[] {"--demo"});
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String token = run.out().strip();
+        assertEquals(run.out(), token + System.lineSeparator(), "stdout is the token alone");
+        assertTrue(token.split("\\.").length == 3, "a JWT access token: " + run);
+        String page = SignIn.awaitCallbackPage(chromium.driver, config.redirectUri().toString());
+        assertTrue(page.contains("Login complete"), page);
+        for (int step = 1; step <= 6; step++) {
+            assertTrue(run.err().contains("Step " + step + ": "), "step " + step + " is reported: " + run.err());
+        }
+
+        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10)); UnirestInstance unirest = Unirest.spawnInstance()) {
+            String userinfoEndpoint = http.getJson(Urls.discoveryUrl(config.authority()), "discovery document")
+                    .body().getString("userinfo_endpoint");
+            HttpResponse<String> userinfo = unirest.get(userinfoEndpoint)
+                    .header("Authorization", "Bearer " + token).asString();
+            assertEquals(200, userinfo.getStatus(), "the provider accepts the token: " + userinfo.getBody());
+            if (!useConfigIni) {
+                assertEquals(TestKeycloak.username(), new JSONObject(userinfo.getBody()).getString("preferred_username"));
+                assertEquals(config.clientId(), SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("azp"),
+                        "issued to our client");
+            }
+        }
+    }
+
+    @Test
+    void jsonOutputCarriesTheTokenResponseAndTheValidatedIdTokenClaims() throws Exception {
+        Cli.Run run = Cli.run(signingInAsDemoUser(), "--demo", "--output", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JSONObject tokens = new JSONObject(run.out());
+        assertTrue(tokens.getString("access_token").length() > 100);
+        assertEquals("Bearer", tokens.getString("token_type"));
+        JSONObject claims = tokens.getJSONObject("id_token_claims");
+        assertEquals(TestKeycloak.issuer().toString(), claims.getString("iss"));
+        assertEquals(TestKeycloak.config().clientId(), claims.get("aud").toString());
+        assertEquals(TestKeycloak.username(), claims.getString("preferred_username"));
+        assertEquals(SignedJWT.parse(tokens.getString("id_token")).getJWTClaimsSet().getStringClaim("nonce"), claims.getString("nonce"));
+    }
+
+    /** The login's own steps 1 to 4, then the token request with another code_verifier than the one the challenge was made from. */
+    @Test
+    void tamperedCodeVerifierIsRejectedByKeycloak() throws Exception {
+        LoginConfig config = TestKeycloak.config();
+        AuthorizationRequest request = AuthorizationRequest.create(config);
+        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+            IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
+            FrontChannel.AuthorizationCode authorization = new BrowserSignIn(signingInAsDemoUser()).authorize(provider, request, config.redirectUri(),
+                    Duration.ofSeconds(30), new Log(System.out, false, false));
+            String tampered = PkceUtil.newCodeVerifier();
+            LoginException.TokenError e = assertThrows(LoginException.TokenError.class,
+                    () -> provider.exchangeCode(http, config.clientId(), authorization.code(), tampered, authorization.redirectUri()));
+            assertEquals("invalid_grant", e.error());
+            assertEquals(400, e.httpStatus());
+            assertEquals(LoginException.Exit.TOKEN_REJECTED, e.exit());
+            assertTrue(e.getMessage().contains("invalid_grant") && e.getMessage().contains("PKCE"), e.getMessage());
+        }
+    }
+
+    @Test
+    void authorizationRequestWithoutPkceIsRefusedByKeycloak() throws Exception {
+        LoginConfig config = TestKeycloak.config();
+        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10)); UnirestInstance unirest = Unirest.spawnInstance()) {
+            unirest.config().followRedirects(false);
+            IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
+            String withoutPkce = AuthorizationRequest.create(config).toUri(provider.authorizationEndpoint(), config.redirectUri()).toString()
+                    .replaceAll("&code_challenge(_method)?=[^&]*", "");
+            String location = unirest.get(withoutPkce).asEmpty().getHeaders().getFirst("Location");
+            assertTrue(location.startsWith(config.redirectUri().toString()) && location.contains("error=invalid_request")
+                    && location.contains("code_challenge"), location);
+        }
+    }
+
+    @Test
+    void deniedConsentEndsWithAccessDeniedAndTheFailurePage() {
+        Browser denying = url -> {
+            signingInAsDemoUser().open(url);
+            SignIn.click(chromium.driver, "Keycloak consent", By.id("kc-cancel"), Duration.ofSeconds(10));
+        };
+        Cli.Run run = Cli.run(denying, "--demo", "--client-id", "ocs-pkce-login-consent");
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED.code, run.exitCode(), run.toString());
+        assertEquals(1, run.errorLines().size(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("refused the authorization: access_denied (no description given; "
+                + "per RFC 6749: the resource owner or authorization server denied the request)"), run.toString());
+        assertEquals("", run.out());
+        String page = SignIn.awaitCallbackPage(chromium.driver, "http://localhost:5004/callback.html");
+        assertTrue(page.contains("Login failed") && page.contains("access_denied"), page);
+    }
+
+    @Test
+    void wrongPasswordNeverCompletesAndTheLoginEndsAtItsTimeout() {
+        Cli.Run run = Cli.run(signingIn(SignIn.KEYCLOAK, TestKeycloak.username(), "not-the-password"), "--demo", "--timeout", "5");
+        assertEquals(LoginException.Exit.CALLBACK_TIMEOUT.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("No authorization response reached http://localhost:5004/callback.html within 5 s"),
+                run.toString());
+        assertTrue(chromium.driver.getPageSource().contains("Invalid username or password"), "Keycloak said why");
+    }
+
+    @Test
+    void forgedCallbackDuringARealLoginIsRejectedAndTheLoginCompletes() {
+        AtomicReference<RawHttp.Response> forged = new AtomicReference<>();
+        Browser forgingFirst = url -> {
+            forged.set(RawHttp.get(5004, "/callback.html?code=forged-code&state=" + AuthorizationRequest.newState()));
+            signingInAsDemoUser().open(url);
+        };
+        Cli.Run run = Cli.run(forgingFirst, "--demo");
+        assertEquals(400, forged.get().status(), forged.get().body());
+        assertEquals(0, run.exitCode(), run.toString());
+    }
+
+    @Test
+    void ocsSignInStepsFailClearlyOnAPageThatIsNotOcs() throws Exception {
+        LoginConfig config = TestKeycloak.config();
+        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+            URI keycloakLoginPage = AuthorizationRequest.create(config).toUri(IdentityProvider.discover(config.authority(), http)
+                    .authorizationEndpoint(), config.redirectUri());
+            chromium.driver.get(keycloakLoginPage.toString());
+        }
+        long started = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SignIn.OCS.signIn(chromium.driver, "someone@example.com", "secret"));
+        long seconds = (System.nanoTime() - started) / 1_000_000_000;
+        assertTrue(e.getMessage().startsWith("OCS sign-in: no By.xpath: //a[@title='Personal Account'] within 10 s"), e.getMessage());
+        assertTrue(e.getMessage().contains("is this the expected sign-in page?"), e.getMessage());
+        assertTrue(seconds < 15, seconds + " s");
+    }
+}

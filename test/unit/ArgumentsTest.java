@@ -1,0 +1,101 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The command line: values, defaults, and a clear usage error (exit 2) for every mistake. */
+class ArgumentsTest {
+
+    private static String usageError(String... args) {
+        LoginException e = assertThrows(LoginException.class, () -> Arguments.parse(args));
+        assertEquals(LoginException.Exit.USAGE, e.exit(), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsGiven() throws Exception {
+        Arguments arguments = Arguments.parse();
+        assertNull(arguments.configFile());
+        assertEquals(LoginConfig.Overrides.NONE, arguments.overrides());
+        assertEquals(new Limits(Duration.ofSeconds(300), Duration.ofSeconds(10), Duration.ofSeconds(30)), arguments.limits());
+        assertEquals(Arguments.Output.TOKEN, arguments.output());
+    }
+
+    @Test
+    void valuesReachTheirFields() throws Exception {
+        Arguments arguments = Arguments.parse("--config", "my.ini", "--client-id", "c", "--authority=https://a.example",
+                "--timeout", "5", "-o", "JSON", "-v", "-q", "--no-browser");
+        assertEquals(Path.of("my.ini"), arguments.configFile());
+        assertEquals("c", arguments.overrides().get(Setting.CLIENT_ID));
+        assertEquals("https://a.example", arguments.overrides().get(Setting.AUTHORITY));
+        assertEquals(Duration.ofSeconds(5), arguments.limits().callbackTimeout());
+        assertEquals(Arguments.Output.JSON, arguments.output());
+        assertTrue(arguments.verbose() && arguments.quiet() && arguments.noBrowser());
+    }
+
+    @Test
+    void anOptionGivenTwiceTakesItsLastValue() throws Exception {
+        Arguments arguments = Arguments.parse("--timeout", "30", "--client-id", "a", "--timeout", "3", "--client-id", "b");
+        assertEquals(Duration.ofSeconds(3), arguments.limits().callbackTimeout());
+        assertEquals("b", arguments.overrides().get(Setting.CLIENT_ID));
+    }
+
+    @Test
+    void aMistypedOptionGetsASuggestion() {
+        assertEquals("unknown option '--verbsoe' (did you mean --verbose?)", usageError("--verbsoe"));
+        assertEquals("unknown option '--client_id' (did you mean --client-id?)", usageError("--client_id", "x"));
+        assertEquals("unknown option '--frobnicate'", usageError("--frobnicate"));
+    }
+
+    @Test
+    void anAmbiguousAbbreviationNamesTheCandidates() {
+        assertEquals("'--c' could be any of --client-id, --ca-file, --client-secret-file, --config, --cache-dir, --connect-timeout", usageError("--c", "x"));
+    }
+
+    @Test
+    void badNumbersAndFormatsAreUsageErrors() {
+        assertTrue(usageError("--timeout", "abc").startsWith("--timeout must be a whole number of seconds from 1 to 86400"));
+        assertTrue(usageError("--read-timeout", "0").startsWith("--read-timeout must be"));
+        assertTrue(usageError("--connect-timeout", "86401").startsWith("--connect-timeout must be"));
+        assertEquals("--output must be token or json, not 'xml'", usageError("-o", "xml"));
+        assertTrue(usageError("--config").contains("config"), "a missing value names the option");
+    }
+
+    @Test
+    void strayArgumentsAreRefused() {
+        assertTrue(usageError("config.ini").startsWith("unexpected argument 'config.ini'"));
+    }
+
+    @Test
+    void controlCharactersInArgumentsAreNotEchoed() {
+        assertTrue(!usageError("--x\u001b[2J").contains("\u001b"));
+    }
+
+    @Test
+    void helpListsEveryOptionInEightyColumnsAndPointsToTheExitCodes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Arguments.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.startsWith("Usage: ocs-login [OPTIONS]\n"), help);
+        for (Setting setting : Setting.values()) {
+            assertTrue(help.contains("  " + setting.option() + " " + setting.argument), setting.option() + " is listed: " + help);
+        }
+        for (String option : java.util.List.of("--config", "--device", "--paste", "--logout", "--output", "--timeout", "--demo")) {
+            assertTrue(help.contains(option), option + " is listed: " + help);
+        }
+        for (String line : help.lines().toList()) {
+            assertTrue(line.length() <= 80, "at most 80 columns: '" + line + "'");
+            assertFalse(line.endsWith(" "), "no trailing space: '" + line + "'");
+        }
+        assertTrue(help.lines().count() <= 50, "short: " + help.lines().count() + " lines");
+        assertTrue(help.contains("Exit codes: 0 when the token was printed; the others are in the README."), help);
+    }
+}

@@ -1,0 +1,83 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuthorizationRequestTest {
+
+    private static final URI ENDPOINT = URI.create("https://ocs.example/identity/connect/authorize");
+
+    private static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
+
+    private static LoginConfig config(String tenantId) {
+        try {
+            return LoginConfig.fromIni("test", IniFile.parse("test", tenantId == null
+                    ? java.util.List.of("[Configuration]", "Authority = https://ocs.example/identity", "ClientId = my client&id=é",
+                            "Scope = openid ocsapi")
+                    : java.util.List.of("[Configuration]", "Resource = https://ocs.example", "ClientId = my client&id=é",
+                            "TenantId = " + tenantId)), LoginConfig.Overrides.NONE);
+        } catch (LoginException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void authorizationUrlCarriesEveryParameterOfTheFlow() {
+        AuthorizationRequest request = AuthorizationRequest.create(config("tenant-42"));
+        Map<String, String> query = Queries.query(request.toUri(ENDPOINT, REDIRECT_URI));
+        assertEquals("code", query.get("response_type"));
+        assertEquals("my client&id=é", query.get("client_id"));
+        assertEquals("http://localhost:5004/callback.html", query.get("redirect_uri"));
+        assertEquals("openid ocsapi", query.get("scope"));
+        assertEquals(request.state(), query.get("state"));
+        assertEquals(request.nonce(), query.get("nonce"));
+        assertEquals(PkceUtil.codeChallenge(request.codeVerifier()), query.get("code_challenge"));
+        assertEquals("S256", query.get("code_challenge_method"));
+        assertEquals("tenant:tenant-42", query.get("acr_values"));
+        assertEquals(9, query.size(), "no other parameter, and never the code_verifier: " + query.keySet());
+    }
+
+    @Test
+    void everyValueIsPercentEncoded() {
+        String raw = AuthorizationRequest.create(config("a b&c")).toUri(ENDPOINT, REDIRECT_URI).getRawQuery();
+        assertTrue(raw.contains("client_id=my+client%26id%3D%C3%A9"), raw);
+        assertTrue(raw.contains("redirect_uri=http%3A%2F%2Flocalhost%3A5004%2Fcallback.html"), raw);
+        assertTrue(raw.contains("scope=openid+ocsapi"), raw);
+        assertTrue(raw.contains("acr_values=tenant%3Aa+b%26c"), raw);
+    }
+
+    @Test
+    void acrValuesOnlyWhenATenantIsSet() {
+        assertFalse(Queries.query(AuthorizationRequest.create(config(null)).toUri(ENDPOINT, REDIRECT_URI)).containsKey("acr_values"));
+    }
+
+    @Test
+    void aQueryTheEndpointAlreadyHasIsKept() {
+        URI url = AuthorizationRequest.create(config(null)).toUri(URI.create("https://idp.example/authorize?p=policy1"), REDIRECT_URI);
+        assertEquals("policy1", Queries.query(url).get("p"));
+        assertEquals("code", Queries.query(url).get("response_type"));
+    }
+
+    @Test
+    void everyLoginGetsAFreshVerifierStateAndNonce() {
+        AuthorizationRequest first = AuthorizationRequest.create(config(null));
+        AuthorizationRequest second = AuthorizationRequest.create(config(null));
+        assertNotEquals(first.codeVerifier(), second.codeVerifier());
+        assertNotEquals(first.state(), second.state());
+        assertNotEquals(first.nonce(), second.nonce());
+    }
+
+    @Test
+    void toStringNeverShowsTheCodeVerifier() {
+        AuthorizationRequest request = AuthorizationRequest.create(config(null));
+        assertFalse(request.toString().contains(request.codeVerifier()));
+    }
+}

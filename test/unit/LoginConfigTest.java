@@ -1,0 +1,322 @@
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoginConfigTest {
+
+    @TempDir
+    Path folder;
+
+    private Path ini(String text) throws IOException {
+        return Files.writeString(folder.resolve("config.ini"), text, StandardCharsets.UTF_8);
+    }
+
+    /** An environment whose user config folder is empty: only the working folder's config.ini could be found. */
+    private Map<String, String> noUserConfig() {
+        return Map.of("XDG_CONFIG_HOME", folder.resolve("no-user-config").toString());
+    }
+
+    private static LoginException failure(LoginException.Exit exit, Path file, LoginConfig.Overrides overrides) {
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, overrides));
+        assertEquals(exit, e.exit(), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e;
+    }
+
+    @Test
+    void ocsConfigDerivesTheIssuerFromResource() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                [Configuration]
+                Resource = https://uswe.datahub.connect.aveva.com/
+                TenantId = t-1
+                ClientId = c-1
+                """), LoginConfig.Overrides.NONE);
+        assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
+        assertEquals("c-1", config.clientId());
+        assertEquals(Optional.of("t-1"), config.tenantId());
+        assertEquals("openid ocsapi", config.scope());
+        assertEquals(URI.create("http://localhost:5004/callback.html"), config.redirectUri());
+    }
+
+    @Test
+    void authorityScopeAndRedirectUriCanBeSet() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                # a Keycloak realm
+                [Configuration]
+                authority: https://kc.example/realms/r
+                CLIENTID = c
+                Scope = openid
+                RedirectUri = http://127.0.0.1:8765/cb
+                """), LoginConfig.Overrides.NONE);
+        assertEquals(URI.create("https://kc.example/realms/r"), config.authority());
+        assertEquals("c", config.clientId());
+        assertEquals("openid", config.scope());
+        assertEquals(URI.create("http://127.0.0.1:8765/cb"), config.redirectUri());
+        assertEquals(Optional.empty(), config.tenantId());
+    }
+
+    @Test
+    void commandLineValuesOverrideTheFile() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("""
+                [Configuration]
+                Resource = https://a.example
+                ClientId = from-file
+                """), LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, "from-command-line")
+                        .with(Setting.AUTHORITY, "https://b.example/issuer"));
+        assertEquals("from-command-line", config.clientId());
+        assertEquals(URI.create("https://b.example/issuer"), config.authority());
+    }
+
+    @Test
+    void aMissingDefaultFileIsFineWhenTheCommandLineHasEverything() throws Exception {
+        LoginConfig config = LoginConfig.find(null,
+                LoginConfig.Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r").with(Setting.CLIENT_ID, "c"),
+                noUserConfig(), folder);
+        assertEquals("c", config.clientId());
+    }
+
+    @Test
+    void missingFileIsReportedWithItsName() {
+        Path missing = folder.resolve("nowhere.ini");
+        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("config.placeholder.ini"), e.getMessage());
+    }
+
+    @Test
+    void missingDefaultFileIsReportedWhenTheCommandLineIsIncomplete() {
+        LoginException e = assertThrows(LoginException.class,
+                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, "c"), noUserConfig(), folder));
+        assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
+    }
+
+    @Test
+    void missingKeyIsReportedWithFileAndKey() throws Exception {
+        Path file = ini("[Configuration]\nResource = https://a.example\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains(file + ": [Configuration] ClientId is missing"), e.getMessage());
+    }
+
+    @Test
+    void missingResourceAndAuthorityIsReported() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] Resource is missing"), e.getMessage());
+    }
+
+    @Test
+    void placeholderValueIsReportedWithFileAndKey() throws IOException {
+        Path file = folder.resolve("config.ini");
+        Files.copy(Path.of("config.placeholder.ini"), file);
+        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains(file + ": [Configuration] "), e.getMessage());
+        assertTrue(e.getMessage().contains("PLACEHOLDER_REPLACE_WITH_"), e.getMessage());
+    }
+
+    @Test
+    void malformedUrlIsReportedWithFileAndKey() throws Exception {
+        Path file = ini("[Configuration]\nResource = htp:/no host\nClientId = c\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains(file + ": [Configuration] Resource is not a valid URL"), e.getMessage());
+    }
+
+    @Test
+    void urlWithoutHostOrWithFragmentIsRejected() throws Exception {
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), LoginConfig.Overrides.NONE);
+    }
+
+    @Test
+    void plainHttpIsRefusedForAHostThatIsNotLoopback() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] Authority uses plain http"), e.getMessage());
+        assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE).authority());
+    }
+
+    @Test
+    void redirectUriMustBeHttpOnLoopback() throws Exception {
+        for (String bad : new String[] {"https://localhost:5004/cb", "http://example.com:5004/cb",
+                "http://localhost:5004", "http://localhost:5004/cb#x"}) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), LoginConfig.Overrides.NONE);
+            assertTrue(e.getMessage().contains("[Configuration] RedirectUri must be an http URL on a loopback host"), e.getMessage());
+        }
+        assertEquals(URI.create("http://[::1]:5004/cb"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://[::1]:5004/cb\n"),
+                LoginConfig.Overrides.NONE).redirectUri());
+    }
+
+    @Test
+    void redirectUriWithPortZeroMeansAnyFreePort() throws Exception {
+        assertEquals(URI.create("http://127.0.0.1:0/cb"), LoginConfig.load(
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://127.0.0.1:0/cb\n"),
+                LoginConfig.Overrides.NONE).redirectUri());
+    }
+
+    @Test
+    void errorsInCommandLineValuesNameTheOption() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nResource = https://a.example\nTenantId = t\nClientId = c\n"), LoginConfig.Overrides.NONE.with(Setting.REDIRECT_URI, "ftp://x/y"));
+        assertTrue(e.getMessage().startsWith("--redirect-uri must be"), e.getMessage());
+    }
+
+    @Test
+    void iniSyntaxErrorsNameTheLine() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("line 3: key 'clientid' appears twice"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAnIniFileIsNeverEchoed() throws Exception {
+        Path shadow = ini("root:$6$very-secret-hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, shadow, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("line 1: expected [Section] or 'key = value' inside a section"), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret") && !e.getMessage().contains("root"), e.getMessage());
+    }
+
+    @Test
+    void aFifoIsRefusedAtOnceInsteadOfBlocking() throws Exception {
+        Path fifo = folder.resolve("config.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        long started = System.nanoTime();
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, fifo, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 2_000_000_000L);
+    }
+
+    @Test
+    void devicesAreRefusedInsteadOfReadForever() {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, Path.of("/dev/zero"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("/dev/zero is not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void aFileOverSixtyFourKibibytesIsRefusedUnread() throws Exception {
+        Path large = ini("[Configuration]\nClientId = c\nAuthority = https://a.example\n# " + "x".repeat(64 * 1024) + "\n");
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, large, LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("is larger than 64 KiB"), e.getMessage());
+    }
+
+    @Test
+    void aPortOver65535IsAConfigErrorNotACrash() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://localhost:70000/cb\n"),
+                LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("RedirectUri must be an http URL on a loopback host with a port from 0 to 65535"), e.getMessage());
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example:99999/x\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("Authority has a port over 65535"), e.getMessage());
+    }
+
+    @Test
+    void aPortOver65535OnTheCommandLineEndsWithExitSixNotACrash() {
+        Cli.Run run = Cli.run(Browser.NONE, "--authority", "https://a.example", "--client-id", "c",
+                "--redirect-uri", "http://localhost:70000/callback.html");
+        assertEquals(LoginException.Exit.CONFIG_INVALID.code, run.exitCode(), run.toString());
+        assertEquals(List.of("error: --redirect-uri must be an http URL on a loopback host with a port from 0 to 65535 and a path,"
+                + " like http://localhost:5004/callback.html; found 'http://localhost:70000/callback.html'"), run.errorLines());
+    }
+
+    @Test
+    void theConfigIsFoundInTheWorkingFolderThenInTheUsersConfigFolder() throws Exception {
+        Path working = java.nio.file.Files.createDirectories(folder.resolve("working"));
+        Path xdg = folder.resolve("xdg");
+        Path userFile = java.nio.file.Files.createDirectories(xdg.resolve("ocs-pkce-login")).resolve("config.ini");
+        Files.writeString(userFile, "[Configuration]\nAuthority = https://user.example\nClientId = from-user-folder\n");
+        Map<String, String> environment = Map.of("XDG_CONFIG_HOME", xdg.toString());
+        assertEquals("from-user-folder", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+
+        Files.writeString(working.resolve("config.ini"), "[Configuration]\nAuthority = https://here.example\nClientId = from-here\n");
+        assertEquals("from-here", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+
+        Path explicit = Files.writeString(folder.resolve("other.ini"), "[Configuration]\nAuthority = https://x.example\nClientId = explicit\n");
+        assertEquals("explicit", LoginConfig.find(explicit, LoginConfig.Overrides.NONE, environment, working).clientId());
+    }
+
+    @Test
+    void withoutAnyConfigFileTheMessageSaysWhereItLooked() {
+        Path nowhere = folder.resolve("empty");
+        Map<String, String> environment = Map.of("XDG_CONFIG_HOME", folder.resolve("xdg").toString());
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, nowhere));
+        assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
+        assertTrue(e.getMessage().contains("looked for " + nowhere.resolve("config.ini") + " and "
+                + folder.resolve("xdg").resolve("ocs-pkce-login").resolve("config.ini")), e.getMessage());
+        LoginConfig fromEnvironment = assertDoesNotThrow(() -> LoginConfig.find(null, LoginConfig.Overrides.NONE,
+                Map.of("OCS_LOGIN_AUTHORITY", "https://env.example", "OCS_LOGIN_CLIENT_ID", "from-env"), nowhere));
+        assertEquals("from-env", fromEnvironment.clientId(), "the environment alone is enough");
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFileAndTheCommandLineOverridesBoth() throws Exception {
+        Path file = ini("[Configuration]\nAuthority = https://a.example\nClientId = from-file\nScope = openid file\n");
+        Map<String, String> environment = Map.of("OCS_LOGIN_CLIENT_ID", "from-env", "OCS_LOGIN_SCOPE", "openid env");
+        LoginConfig config = LoginConfig.find(file, LoginConfig.Overrides.NONE.with(Setting.SCOPE, "openid cli"),
+                environment, folder);
+        assertEquals("from-env", config.clientId());
+        assertEquals("openid cli", config.scope());
+        assertEquals("--scope", config.scopeSource());
+        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(file, LoginConfig.Overrides.NONE,
+                Map.of("OCS_LOGIN_REDIRECT_URI", "ftp://x/y"), folder));
+        assertTrue(e.getMessage().startsWith("the environment variable OCS_LOGIN_REDIRECT_URI must be"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultScopeHasOcsapiForOcsOnly() throws Exception {
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals("openid ocsapi", ocs.scope());
+        assertEquals("the default for OCS", ocs.scopeSource());
+        LoginConfig oidc = LoginConfig.load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals("openid", oidc.scope());
+        assertEquals("the default for an OpenID Connect provider", oidc.scopeSource());
+    }
+
+    @Test
+    void aCaFileInTheConfigIsFoundNextToItAndMustExist() throws Exception {
+        Path pem = Files.writeString(folder.resolve("company-ca.pem"), "not checked here");
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = company-ca.pem\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals(Optional.of(pem.toAbsolutePath()), config.caFile());
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = missing.pem\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] CaFile names ") && e.getMessage().contains("which is not a file"), e.getMessage());
+    }
+
+    @Test
+    void notUtf8IsReported() throws Exception {
+        Path file = Files.write(folder.resolve("config.ini"), new byte[] {'[', 'C', ']', '\n', (byte) 0xC3, (byte) 0x28});
+        failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
+    }
+
+    @Test
+    void byteOrderMarkCommentsAndColonsAreUnderstood() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals("c=d", config.clientId());
+    }
+
+    @Test
+    void testSectionHoldsTheTestUser() throws Exception {
+        IniFile ini = IniFile.read(ini("[Test]\nUsername = u\nPassword = p:w=d\n"));
+        assertEquals("u", ini.section("Test").get("username").orElseThrow().value());
+        assertEquals("p:w=d", ini.section("Test").get("password").orElseThrow().value());
+    }
+}

@@ -1,0 +1,120 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** --paste without a provider: what is pasted, in which order, and what is never shown. */
+class PasteBackTest {
+
+    static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
+    static final IdentityProvider PROVIDER = new IdentityProvider("https://idp.example", URI.create("https://idp.example/authorize"),
+            URI.create("https://idp.example/token"), Optional.empty(), false, Optional.empty(), List.of(), Optional.empty());
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
+    private final AuthorizationRequest request = new AuthorizationRequest("c", "openid", Optional.empty(), AuthorizationRequest.newState(),
+            AuthorizationRequest.newNonce(), PkceUtil.newCodeVerifier());
+
+    private static PasteBack pasting(String... lines) {
+        Deque<String> queue = new ArrayDeque<>(List.of(lines));
+        return new PasteBack(queue::poll); // null once they are used up: the input has ended
+    }
+
+    @Test
+    void wrongPastesAreRefusedUntilThisLoginsResponseArrives() throws Exception {
+        String good = REDIRECT_URI + "?code=the-secret-code&state=" + request.state();
+        FrontChannel.AuthorizationCode code = pasting("not an address at all", "", REDIRECT_URI + "?code=x&state=another-login", good)
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log);
+        assertEquals("the-secret-code", code.code());
+        assertEquals(REDIRECT_URI, code.redirectUri());
+        String shown = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, shown.lines().filter(line -> line.startsWith("That is not this login's response")).count(), shown);
+        assertTrue(shown.contains("Step 3: Open this URL in a browser, on this machine or any other"), shown);
+        assertFalse(shown.contains("the-secret-code") || shown.contains("another-login"), "nothing pasted is shown: " + shown);
+    }
+
+    @Test
+    void theProvidersErrorEndsTheLogin() {
+        LoginException e = assertThrows(LoginException.class, () -> pasting(REDIRECT_URI + "?error=access_denied&state=" + request.state())
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log));
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
+    }
+
+    @Test
+    void theEndOfTheInputEndsTheLogin() {
+        LoginException e = assertThrows(LoginException.class, () -> pasting("garbage")
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log));
+        assertTrue(e.getMessage().contains("The input ended before the address was pasted"), e.getMessage());
+    }
+
+    @Test
+    void nothingPastedEndsAtTheTimeout() {
+        LoginException e = assertThrows(LoginException.class, () -> new PasteBack(() -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException ignored) {
+                // the test is over
+            }
+            return null;
+        }).authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(1), log));
+        assertEquals(LoginException.Exit.CALLBACK_TIMEOUT, e.exit());
+    }
+
+    @Test
+    void aRedirectUriOnPortZeroCannotBePastedTo() {
+        LoginException e = assertThrows(LoginException.class, () -> pasting().authorize(PROVIDER, request,
+                URI.create("http://localhost:0/callback.html"), Duration.ofSeconds(1), log));
+        assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
+    }
+
+    /** A flood of lines that are not this login's response (a wrong file on stdin) ends the login after a few, at once. */
+    @Test
+    void aFloodOfRefusedLinesEndsTheLoginAfterAFew() {
+        String[] garbage = new String[100_000];
+        java.util.Arrays.fill(garbage, "garbage");
+        long started = System.nanoTime();
+        LoginException e = assertThrows(LoginException.class, () -> pasting(garbage)
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
+        assertTrue(e.getMessage().contains(PasteBack.MAX_REFUSED + " pasted lines were not this login's response"), e.getMessage());
+        String shown = err.toString(StandardCharsets.UTF_8);
+        assertEquals(PasteBack.MAX_REFUSED, shown.lines().filter(line -> line.startsWith("That is not this login's response")).count());
+        assertTrue(System.nanoTime() - started < 2_000_000_000L, "at once");
+    }
+
+    @Test
+    void emptyLinesWithoutEndCountToo() {
+        String[] empty = new String[10_000];
+        java.util.Arrays.fill(empty, "");
+        LoginException e = assertThrows(LoginException.class, () -> pasting(empty)
+                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
+    }
+
+    /** A line without end (a binary file on stdin) is read up to a limit, never whole. */
+    @Test
+    void aLineIsReadUpToItsLimit() throws Exception {
+        java.io.BufferedReader endless = new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.InputStream() {
+            private long left = 64L << 20;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'a' : -1;
+            }
+        }, StandardCharsets.US_ASCII));
+        String line = PasteBack.boundedLine(endless);
+        assertEquals(PasteBack.MAX_LINE, line.length());
+        assertEquals(null, PasteBack.boundedLine(endless), "the rest of that line was skipped, and the input ended");
+    }
+}
