@@ -87,10 +87,10 @@ public final class OcsPkceLogin {
                 return LoginException.Exit.OK.code;
             }
             Session.Grant grant = switch (arguments.signIn()) {
-                case BROWSER -> connection -> login(connection, config, new BrowserSignIn(chosen), limits, log);
+                case BROWSER -> connection -> login(connection, config, new BrowserSignIn(chosen), !arguments.noPar(), limits, log);
                 case PASTE -> {
                     PasteBack pasted = PasteBack.from(in); // a closed stdin is said at once, before any call to the provider
-                    yield connection -> login(connection, config, pasted, limits, log);
+                    yield connection -> login(connection, config, pasted, !arguments.noPar(), limits, log);
                 }
                 case DEVICE -> connection -> DeviceLogin.login(connection, config, chosen, limits, log);
             };
@@ -109,20 +109,22 @@ public final class OcsPkceLogin {
 
     /**
      * The six steps of Authorization Code + PKCE, with steps 2 to 4 done by {@code frontChannel} (the
-     * browser and the callback server, or --paste).
+     * browser and the callback server, or --paste); {@code push} allows a pushed authorization request.
      *
      * @return the token response (RFC 6749 §5.1), plus {@code id_token_claims} when an ID token came back and passed validation
      */
-    static JSONObject login(ProviderConnection connection, LoginConfig config, FrontChannel frontChannel, Limits limits, Log log)
-            throws LoginException {
+    static JSONObject login(ProviderConnection connection, LoginConfig config, FrontChannel frontChannel, boolean push, Limits limits,
+            Log log) throws LoginException {
         // Step 1, the connection's: the provider's configuration, from its discovery document (fetched once a run).
         IdentityProvider provider = connection.provider();
 
         // The single-use secrets of this login: code_verifier (RFC 7636 §4.1), state and nonce.
         AuthorizationRequest request = AuthorizationRequest.create(config);
 
-        // Steps 2, 3 and 4: the redirect URI, the browser sent to the provider, and the code that comes back.
-        FrontChannel.AuthorizationCode authorization = frontChannel.authorize(provider, request, config.redirectUri(),
+        // Steps 2, 3 and 4: the redirect URI, the browser sent to the provider (the request pushed there
+        // first where the provider takes it, RFC 9126), and the code that comes back.
+        FrontChannel.AuthorizationUrl url = redirectUri -> provider.authorizationUrl(connection.http(), request, redirectUri, push, log);
+        FrontChannel.AuthorizationCode authorization = frontChannel.authorize(provider, request, url, config.redirectUri(),
                 limits.callbackTimeout(), log);
         log.detail("code " + Log.mask(authorization.code()));
 

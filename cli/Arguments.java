@@ -21,7 +21,7 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * with a suggestion for a mistyped one.
  */
 record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
-        SignIn signIn, boolean noBrowser, Output output, boolean demo, boolean verbose, boolean quiet) {
+        SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet) {
 
     /** What the run does. */
     enum Action { LOGIN, LOGOUT, HELP, VERSION }
@@ -55,6 +55,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
             new Flag(null, "no-browser", null, Group.SIGN_IN, "Do not open a browser; only print the URL to open"),
             new Flag(null, "device", null, Group.SIGN_IN, "Sign in on another device with a code (RFC 8628)"),
             new Flag(null, "paste", null, Group.SIGN_IN, "Sign in anywhere, then paste the address it ended at"),
+            new Flag(null, "no-par", null, Group.SIGN_IN, "Never push the request first (RFC 9126), even where taken"),
             new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: 60)"),
             new Flag(null, "force-login", null, Group.CACHE, "Sign in even when the cache has tokens"),
             new Flag(null, "no-cache", null, Group.CACHE, "Neither read nor write the token cache"),
@@ -119,7 +120,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
                 : line.hasOption("logout") ? Action.LOGOUT : Action.LOGIN;
         SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE : SignIn.BROWSER;
         return new Arguments(last(line, "config").map(Path::of).orElse(null), new LoginConfig.Overrides(given), limits, cache,
-                action, signIn, line.hasOption("no-browser"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
+                action, signIn, line.hasOption("no-browser"), line.hasOption("no-par"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
                 line.hasOption("quiet"));
     }
 

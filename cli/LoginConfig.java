@@ -212,11 +212,16 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
             }
             Optional<String> scope = value(Setting.SCOPE);
             Optional<String> redirectUri = value(Setting.REDIRECT_URI);
+            Map<String, String> authParams = authParams();
+            if (tenantId.isPresent() && authParams.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("acr_values"))) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets acr_values, which TenantId sends"
+                        + " (acr_values=tenant:" + tenantId.get() + "); set one of them");
+            }
             return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
                     scope.orElse(ocs ? DEFAULT_SCOPE : DEFAULT_OIDC_SCOPE),
                     scope.isPresent() ? where(Setting.SCOPE) : ocs ? "the default for OCS" : "the default for an OpenID Connect provider",
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI,
-                    file(Setting.CA_FILE), authParams(), file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
+                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
         }
 
         /** A setting's value in one layer; null when it is not set there (or blank). */

@@ -11,12 +11,24 @@ import java.util.stream.Collectors;
  * {@code nonce}, holding the single-use secrets of this login. The redirect URI is not one of its
  * parts: it is the callback server's, known once the server listens.
  */
-public record AuthorizationRequest(String clientId, String scope, Optional<String> tenantId,
+public record AuthorizationRequest(String clientId, String scope, Optional<String> tenantId, Map<String, String> extraParameters,
         String state, String nonce, String codeVerifier) {
 
-    /** A request with a fresh {@code code_verifier}, {@code state} and {@code nonce}. */
+    /**
+     * A request with a fresh {@code code_verifier}, {@code state} and {@code nonce}, and the
+     * parameters the provider needs besides the flow's: {@code AuthParams}, and {@code prompt=consent}
+     * with {@code offline_access}, which OpenID Connect Core §11 requires for a refresh token that
+     * outlives the session (a strict provider otherwise grants the scope without offline access).
+     */
     public static AuthorizationRequest create(LoginConfig config) {
-        return new AuthorizationRequest(config.clientId(), config.scope(), config.tenantId(), newState(), newNonce(),
+        Map<String, String> extra = new LinkedHashMap<>(config.authParams());
+        if (config.scopes().contains("offline_access")) {
+            String prompt = extra.getOrDefault("prompt", "").strip();
+            if (!java.util.List.of(prompt.split("\\s+")).contains("consent")) {
+                extra.put("prompt", (prompt + " consent").strip());
+            }
+        }
+        return new AuthorizationRequest(config.clientId(), config.scope(), config.tenantId(), Map.copyOf(extra), newState(), newNonce(),
                 PkceUtil.newCodeVerifier());
     }
 
@@ -43,8 +55,9 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
     }
 
     /**
-     * What every request of this login says, whichever way it goes (the browser, the device flow):
-     * the client, the scope, the PKCE challenge, and the OCS tenant as {@code acr_values}.
+     * What every request of this login says, whichever way it goes (the browser, a pushed request,
+     * the device flow): the client, the scope, the PKCE challenge, the OCS tenant as
+     * {@code acr_values}, and the extra parameters.
      */
     public Map<String, String> commonParameters() {
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -53,6 +66,7 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
         parameters.put("code_challenge", codeChallenge());
         parameters.put("code_challenge_method", PkceUtil.CODE_CHALLENGE_METHOD);
         tenantId.ifPresent(tenant -> parameters.put("acr_values", "tenant:" + tenant));
+        parameters.putAll(new java.util.TreeMap<>(extraParameters));
         return parameters;
     }
 

@@ -14,13 +14,13 @@ final class BrowserSignIn implements FrontChannel {
     }
 
     @Override
-    public AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, URI redirectUri, Duration timeout, Log log)
-            throws LoginException {
+    public AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, AuthorizationUrl url, URI redirectUri,
+            Duration timeout, Log log) throws LoginException {
         try (CallbackServer server = CallbackServer.start(redirectUri,
                 new AuthorizationResponse.Expected(request.state(), provider.issuer(), provider.issParameterSupported()))) {
             log.step(2, "Listening for the redirect on " + server.redirectUri());
 
-            URI authorizationUrl = request.toUri(provider.authorizationEndpoint(), server.redirectUri());
+            URI authorizationUrl = url.forRedirectUri(server.redirectUri());
             int port = server.redirectUri().getPort();
             if (browser == Browser.NONE) {
                 log.step(3, "Open this URL in a browser to sign in:");

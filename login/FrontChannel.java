@@ -18,6 +18,16 @@ interface FrontChannel {
         }
     }
 
-    AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, URI redirectUri, Duration timeout, Log log)
-            throws LoginException;
+    /** Step 3's address for the browser, once the redirect URI is known (its port may be chosen only when it listens). */
+    @FunctionalInterface
+    interface AuthorizationUrl {
+        URI forRedirectUri(URI redirectUri) throws LoginException;
+    }
+
+    /**
+     * Steps 2 to 4: sends the user to {@code url}'s address for {@code redirectUri}, and returns the
+     * code that comes back for {@code request}'s state, from {@code provider} (its {@code iss}).
+     */
+    AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, AuthorizationUrl url, URI redirectUri,
+            Duration timeout, Log log) throws LoginException;
 }

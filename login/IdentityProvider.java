@@ -16,7 +16,8 @@ import org.json.JSONObject;
  */
 public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
         boolean issParameterSupported, Optional<URI> revocationEndpoint, List<String> idTokenSigningAlgorithms,
-        Optional<URI> deviceAuthorizationEndpoint) {
+        Optional<URI> deviceAuthorizationEndpoint, Optional<URI> pushedAuthorizationRequestEndpoint,
+        List<String> tokenEndpointAuthMethods) {
 
     /** Fetches and checks the discovery document of {@code config}'s authority (Discovery §4). */
     public static IdentityProvider discover(LoginConfig config, Http http) throws LoginException {
@@ -65,7 +66,37 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
                 document.optBoolean("authorization_response_iss_parameter_supported", false),
                 endpoint(document, "revocation_endpoint", url),
                 strings(document, "id_token_signing_alg_values_supported"),
-                endpoint(document, "device_authorization_endpoint", url));
+                endpoint(document, "device_authorization_endpoint", url),
+                endpoint(document, "pushed_authorization_request_endpoint", url),
+                strings(document, "token_endpoint_auth_methods_supported"));
+    }
+
+    /**
+     * Step 3's address, for the browser to open: the authorization request for {@code redirectUri}.
+     * Where the provider takes pushed authorization requests (RFC 9126) and {@code push} allows, the
+     * request goes to it first, so that a wrong client, redirect URI or scope fails now with the
+     * provider's own error, and the browser gets a short address (client_id and request_uri) that
+     * keeps PKCE and state out of its history.
+     */
+    public URI authorizationUrl(Http http, AuthorizationRequest request, URI redirectUri, boolean push, Log log) throws LoginException {
+        if (!push || pushedAuthorizationRequestEndpoint.isEmpty()) {
+            return request.toUri(authorizationEndpoint, redirectUri);
+        }
+        URI endpoint = pushedAuthorizationRequestEndpoint.get();
+        log.info("Pushing the authorization request to " + endpoint + " (RFC 9126; --no-par sends it through the browser)");
+        Http.Answer answer = http.post(endpoint, new LinkedHashMap<>(request.parameters(redirectUri)), "pushed authorization request endpoint");
+        if (answer.status() != 201 && answer.status() != 200) {
+            throw refusal(answer, "the authorization request", "pushed authorization request endpoint", endpoint);
+        }
+        JSONObject body = answer.json("pushed authorization request endpoint", endpoint).body();
+        if (!(body.opt("request_uri") instanceof String requestUri) || requestUri.isBlank() || requestUri.length() > 2048) {
+            throw LoginException.providerInvalid("pushed authorization request endpoint", endpoint, "answered without a request_uri"
+                    + " (RFC 9126 §2.2)");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("client_id", request.clientId());
+        parameters.put("request_uri", requestUri);
+        return AuthorizationRequest.withQuery(authorizationEndpoint, parameters);
     }
 
     /**

@@ -97,7 +97,7 @@ final class PasteBack implements FrontChannel {
     }
 
     @Override
-    public AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, URI redirectUri,
+    public AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, AuthorizationUrl url, URI redirectUri,
             Duration timeout, Log log) throws LoginException {
         if (redirectUri.getPort() == 0) {
             throw new LoginException(LoginException.Exit.CONFIG_INVALID, "--paste needs the redirect URI's registered port,"
@@ -108,7 +108,7 @@ final class PasteBack implements FrontChannel {
         log.step(2, "Nothing listens on " + redirectUri + " (--paste): after the sign-in the browser ends at an address that"
                 + " starts with it, on a page that may say the site cannot be reached; that is expected");
         log.step(3, "Open this URL in a browser, on this machine or any other, and sign in:");
-        log.info(request.toUri(provider.authorizationEndpoint(), redirectUri).toString());
+        log.info(url.forRedirectUri(redirectUri).toString());
         log.step(4, "Then paste the whole address the browser ended at, and press Enter (it is not shown):");
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int refused = 0; ; refused++) {

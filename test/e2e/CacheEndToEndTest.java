@@ -183,9 +183,6 @@ class CacheEndToEndTest extends WithChromium {
     /** Two processes at once with one cache that needs a refresh: both succeed, and the entry stays valid JSON. */
     @Test
     void twoRunsAtOnceBothSucceedAndTheEntryStaysValid() throws Exception {
-        try (CliProcess warm = CliProcess.start("--version")) { // the launcher's first run trains its AOT cache, which takes a while
-            assertEquals(0, warm.waitFor(Duration.ofSeconds(120)), warm.err());
-        }
         run(SHORT_LIVED);
         List<CliProcess> runs = new ArrayList<>();
         try {

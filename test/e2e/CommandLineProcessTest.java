@@ -23,7 +23,8 @@ class CommandLineProcessTest {
     }
 
     private Login loginInAProcess(String... extra) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("--config", "keycloak/demo.ini", "--no-browser", "--timeout", "60"));
+        // --no-par: the whole request in the printed URL, whose secrets the tests then look for elsewhere
+        List<String> args = new java.util.ArrayList<>(List.of("--config", "keycloak/demo.ini", "--no-browser", "--no-par", "--timeout", "60"));
         args.addAll(List.of(extra));
         TestKeycloak.get();
         try (CliProcess cli = CliProcess.start(args.toArray(String[]::new)); Chromium chromium = Chromium.start()) {
@@ -98,7 +99,7 @@ class CommandLineProcessTest {
     void noProcessShowsTheLoginsSecretsAndTheBrowserGetsAPrivateLaunchPage(@TempDir Path folder) throws Exception {
         Path opened = folder.resolve("opened.txt");
         TestKeycloak.get();
-        try (CliProcess cli = CliProcess.start(recordingBrowser(folder, opened), "--config", "keycloak/demo.ini", "--timeout", "60");
+        try (CliProcess cli = CliProcess.start(recordingBrowser(folder, opened), "--config", "keycloak/demo.ini", "--no-par", "--timeout", "60");
                 Chromium chromium = Chromium.start()) {
             String printed = cli.awaitAuthorizationUrl();
             assertTrue(Threads.await(() -> Files.exists(opened), Duration.ofSeconds(10)), "the browser command ran");
@@ -149,7 +150,7 @@ class CommandLineProcessTest {
             Map<String, String> environment = new java.util.HashMap<>(recordingBrowser(folder, opened));
             environment.put("CLI_WRAPPER", "env --default-signal=INT,TERM,HUP"); // as in a terminal, not as a background job
             try (CliProcess cli = CliProcess.start(environment, "--authority", "http://127.0.0.1:18080/realms/ocs-pkce-demo",
-                    "--client-id", "ocs-pkce-login", "--redirect-uri", redirectUri, "--timeout", "120")) {
+                    "--client-id", "ocs-pkce-login", "--redirect-uri", redirectUri, "--no-par", "--timeout", "120")) {
                 cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(120));
                 assertTrue(Threads.await(() -> Files.exists(opened), Duration.ofSeconds(10)), "the browser command ran");
                 Path page = Path.of(URI.create(Files.readString(opened).strip()));

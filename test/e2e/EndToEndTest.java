@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import kong.unirest.core.HttpResponse;
@@ -104,7 +105,8 @@ class EndToEndTest extends WithChromium {
         AuthorizationRequest request = AuthorizationRequest.create(config);
         try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
-            FrontChannel.AuthorizationCode authorization = new BrowserSignIn(signingInAsDemoUser()).authorize(provider, request, config.redirectUri(),
+            FrontChannel.AuthorizationCode authorization = new BrowserSignIn(signingInAsDemoUser()).authorize(provider, request,
+                    redirectUri -> request.toUri(provider.authorizationEndpoint(), redirectUri), config.redirectUri(),
                     Duration.ofSeconds(30), new Log(System.out, false, false));
             String tampered = PkceUtil.newCodeVerifier();
             LoginException.TokenError e = assertThrows(LoginException.TokenError.class,
@@ -182,5 +184,61 @@ class EndToEndTest extends WithChromium {
         assertTrue(e.getMessage().startsWith("OCS sign-in: no By.xpath: //a[@title='Personal Account'] within 10 s"), e.getMessage());
         assertTrue(e.getMessage().contains("is this the expected sign-in page?"), e.getMessage());
         assertTrue(seconds < 15, seconds + " s");
+    }
+
+    /** Keycloak takes pushed authorization requests (RFC 9126): the browser gets a short address, with no PKCE or state in it. */
+    @Test
+    void thePushedRequestKeepsPkceAndStateOutOfTheBrowser() throws Exception {
+        List<URI> opened = new java.util.ArrayList<>();
+        Browser recording = url -> {
+            opened.add(url);
+            signingInAsDemoUser().open(url);
+        };
+        Cli.Run run = Cli.run(recording, "--demo");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals(java.util.Set.of("client_id", "request_uri"), Queries.query(opened.get(0)).keySet(), opened.toString());
+        assertTrue(run.err().contains("Pushing the authorization request to " + TestKeycloak.issuer()
+                + "/protocol/openid-connect/ext/par/request"), run.err());
+        assertEquals(200, TestKeycloak.userinfoStatus(run.out().strip()));
+    }
+
+    /** With the request pushed first, a wrong client or redirect URI fails at once, with Keycloak's own error, and no browser. */
+    @Test
+    void aWrongClientOrRedirectUriFailsAtOnceWithTheProvidersError() {
+        Browser never = url -> {
+            throw new AssertionError("the browser was opened for a request the provider refused: " + url);
+        };
+        for (String[] mistake : List.of(new String[] {"--client-id", "no-such-client"},
+                new String[] {"--redirect-uri", "http://localhost:5999/not-registered.html"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("--demo", "--timeout", "300"));
+            args.addAll(List.of(mistake));
+            Cli.Run run = Cli.run(never, args.toArray(String[]::new));
+            assertEquals(LoginException.Exit.AUTHORIZATION_FAILED.code, run.exitCode(), run.toString());
+            assertTrue(run.errorLines().get(0).contains("The pushed authorization request endpoint refused the authorization request"),
+                    run.toString());
+            assertTrue(run.errorLines().get(0).contains(mistake[0].equals("--client-id") ? "Authentication failed" : "redirect_uri"),
+                    run.toString());
+            assertTrue(run.millis() < 3000, "at once, not after the timeout: " + run.millis() + " ms");
+        }
+    }
+
+    /** offline_access (with prompt=consent, OpenID Connect Core §11): Keycloak issues an offline refresh token. */
+    @Test
+    void offlineAccessAsksForConsentAndGetsAnOfflineRefreshToken(@org.junit.jupiter.api.io.TempDir Path cache) throws Exception {
+        Browser consenting = url -> {
+            signingInAsDemoUser().open(url);
+            try {
+                SignIn.click(chromium.driver, "Keycloak consent", By.id("kc-login"), Duration.ofSeconds(3)); // "Yes", when asked
+            } catch (IllegalStateException notAsked) {
+                // Keycloak asks only clients that require consent; prompt=consent is proven where it counts (oidc-provider)
+            }
+        };
+        Cli.Run run = Cli.run(consenting, "--demo", "--scope", "openid offline_access", "--output", "json",
+                "--cache-dir", cache.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        JSONObject tokens = new JSONObject(run.out());
+        assertEquals("Offline", SignedJWT.parse(tokens.getString("refresh_token")).getJWTClaimsSet().getStringClaim("typ"),
+                "an offline refresh token");
+        assertTrue(tokens.getString("scope").contains("offline_access"), tokens.getString("scope"));
     }
 }

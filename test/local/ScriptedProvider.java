@@ -30,7 +30,13 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     private final ServerSocket listener;
-    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    /** An answer that depends on the request (a refresh or a code exchange at the same token endpoint). */
+    @FunctionalInterface
+    interface ByRequest {
+        Answer answer(Request request);
+    }
+
+    private final Map<String, ByRequest> answers = new ConcurrentHashMap<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -66,6 +72,11 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     ScriptedProvider answer(String path, Answer answer) {
+        answers.put(path, request -> answer);
+        return this;
+    }
+
+    ScriptedProvider answerByRequest(String path, ByRequest answer) {
         answers.put(path, answer);
         return this;
     }
@@ -151,9 +162,10 @@ final class ScriptedProvider implements AutoCloseable {
             }
             String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
             String path = URI.create(requestLine[1]).getPath();
-            requests.add(new Request(requestLine[0], path, body));
+            Request request = new Request(requestLine[0], path, body);
+            requests.add(request);
             OutputStream out = socket.getOutputStream();
-            answers.getOrDefault(path, raw(404, "text/plain", "not scripted")).write(out);
+            answers.getOrDefault(path, any -> raw(404, "text/plain", "not scripted")).answer(request).write(out);
             out.flush();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // the client went away, or the test ended

@@ -46,15 +46,21 @@ final class CliProcess implements AutoCloseable {
      */
     private static synchronized void ensureBuilt() throws IOException {
         if (!built) {
-            try {
-                Process build = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "build", "OcsPkceLogin.java")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (build.waitFor() != 0) {
-                    throw new IOException("jbang build OcsPkceLogin.java failed");
+            // The build, then one run: the first run after a build trains the launcher's AOT cache, and keeps
+            // its shell as the JVM's parent meanwhile; the tests' runs are then the JVM itself, as users' are.
+            for (List<String> command : List.of(List.of("build", "OcsPkceLogin.java"), List.of("OcsPkceLogin.java", "--version"))) {
+                List<String> line = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString()));
+                line.addAll(command);
+                try {
+                    Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    if (process.waitFor() != 0) {
+                        throw new IOException("./jbang " + String.join(" ", command) + " failed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
             }
             built = true;
         }
@@ -115,9 +121,10 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
-    /** The authorization URL the login printed in step 3. */
+    /** The authorization URL the login printed in step 3 (a pushed request's short one, or the whole request with --no-par). */
     String awaitAuthorizationUrl() throws InterruptedException {
-        return awaitErrLine(line -> line.startsWith("http") && line.contains("code_challenge="), Duration.ofSeconds(120));
+        return awaitErrLine(line -> line.startsWith("http") && (line.contains("code_challenge=") || line.contains("request_uri=")),
+                Duration.ofSeconds(120));
     }
 
     int waitFor(Duration limit) throws InterruptedException {

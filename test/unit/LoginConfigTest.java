@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -318,5 +319,134 @@ class LoginConfigTest {
         IniFile ini = IniFile.read(ini("[Test]\nUsername = u\nPassword = p:w=d\n"));
         assertEquals("u", ini.section("Test").get("username").orElseThrow().value());
         assertEquals("p:w=d", ini.section("Test").get("password").orElseThrow().value());
+    }
+
+    // --- OCS as it is (issue 16) ---
+
+    @Test
+    void ocsWithoutATenantIsAMissingKeyNamingTenantId() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING,
+                ini("[Configuration]\nResource = https://uswe.datahub.connect.aveva.com\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] TenantId is missing: OCS needs the tenant, sent as acr_values=tenant:{TenantId}"),
+                e.getMessage());
+    }
+
+    @Test
+    void anAuthorityBesideResourceAndTenantKeepsTheOcsScope() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n"
+                + "Authority = https://login.ocs.example/identity\n"), LoginConfig.Overrides.NONE);
+        assertEquals(URI.create("https://login.ocs.example/identity"), config.authority());
+        assertEquals("openid ocsapi", config.scope(), "still OCS: its scope");
+        assertTrue(config.ocs());
+        assertEquals(Optional.of("t"), config.tenantId());
+    }
+
+    @Test
+    void theSchemeAndHostOfTheAuthorityAreComparedInLowerCase() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = HTTPS://Login.Example.COM/realms/MyRealm\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals(URI.create("https://login.example.com/realms/MyRealm"), config.authority(), "the path keeps its case");
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = HTTPS://USWE.datahub.connect.aveva.com\nTenantId = t\n"
+                + "ClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), ocs.authority());
+        assertTrue(ocs.authoritySource().startsWith("{Resource}/identity (from Resource"), ocs.authoritySource());
+    }
+
+    @Test
+    void aTenantWithAnotherProviderIsSentWithAWarning() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nTenantId = t\nClientId = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals(Optional.of("t"), config.tenantId());
+        assertEquals(1, config.warnings().size(), config.warnings().toString());
+        assertTrue(config.warnings().get(0).contains("which only OCS understands"), config.warnings().get(0));
+    }
+
+    @Test
+    void authParamsAreFormEncodedPairsAndNoneOfTheFlowsOwn() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\n"
+                + "AuthParams = prompt=login&ui_locales=de%20en\n"), LoginConfig.Overrides.NONE);
+        assertEquals(Map.of("prompt", "login", "ui_locales", "de en"), config.authParams());
+        for (String own : List.of("state=x", "redirect_uri=http://x", "code_challenge=y", "client_id=z", "response_type=token", "scope=a",
+                "nonce=n", "code_challenge_method=plain")) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
+                    + "ClientId = c\nAuthParams = " + own + "\n"), LoginConfig.Overrides.NONE);
+            assertTrue(e.getMessage().contains("AuthParams sets " + own.split("=")[0] + ", which the flow sends itself"), e.getMessage());
+        }
+        LoginException broken = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
+                + "ClientId = c\nAuthParams = justaword\n"), LoginConfig.Overrides.NONE);
+        assertTrue(broken.getMessage().contains("not name=value"), broken.getMessage());
+        LoginException tenant = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example\n"
+                + "TenantId = t\nClientId = c\nAuthParams = acr_values=x\n"), LoginConfig.Overrides.NONE);
+        assertTrue(tenant.getMessage().contains("sets acr_values, which TenantId sends"), tenant.getMessage());
+    }
+
+    // --- Config mistakes said at once (issue 17) ---
+
+    @Test
+    void aValueInQuotesIsAnErrorNamingTheLine() throws Exception {
+        for (String quoted : List.of("\"ocs-pkce-login\"", "'ocs-pkce-login'")) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\n# the client\nAuthority = https://kc.example/r\n"
+                    + "ClientId = " + quoted + "\n"), LoginConfig.Overrides.NONE);
+            assertTrue(e.getMessage().contains("config.ini line 4: ClientId's value is in quotes, which would be sent as part of it"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aValueWithAnInlineCommentIsAnErrorNamingTheLine() throws Exception {
+        for (String comment : List.of("x ; the demo client", "x # the demo client")) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                    + "ClientId = " + comment + "\n"), LoginConfig.Overrides.NONE);
+            assertTrue(e.getMessage().contains("config.ini line 3: ClientId's value holds a comment"), e.getMessage());
+        }
+        LoginConfig password = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n[Test]\n"
+                + "Password = a #1 ; b\n"), LoginConfig.Overrides.NONE);
+        assertEquals("c", password.clientId(), "[Test]'s values are the test's own");
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorWithADidYouMean() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                + "ClinetId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("config.ini line 3: unknown key 'ClinetId' in [Configuration] (did you mean ClientId?)"),
+                e.getMessage());
+        LoginException far = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                + "Colour = blue\n"), LoginConfig.Overrides.NONE);
+        assertTrue(far.getMessage().contains("unknown key 'Colour' in [Configuration] (the keys are Resource, TenantId, ClientId"),
+                far.getMessage());
+    }
+
+    @Test
+    void aKeyInAnotherSectionIsAnErrorNamingTheLine() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n[Test]\n"
+                + "Username = u\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("config.ini line 5: ClientId stands in [Test]; it belongs in [Configuration]"), e.getMessage());
+    }
+
+    @Test
+    void sectionNamesMatchWithoutRegardToCase() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[configuration]\nauthority = https://kc.example/r\nCLIENTID = c\n"),
+                LoginConfig.Overrides.NONE);
+        assertEquals("c", config.clientId());
+    }
+
+    /** Resource and Authority name the provider together: the layer that gives either (command line, environment, file) gives both. */
+    @Test
+    void aResourceOrAuthorityOnTheCommandLineReplacesBothOfTheFiles() throws Exception {
+        Path file = ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\nTenantId = t\n");
+        LoginConfig ocs = LoginConfig.load(file, LoginConfig.Overrides.NONE.with(Setting.RESOURCE, "https://ocs.example"));
+        assertEquals(URI.create("https://ocs.example/identity"), ocs.authority(), "the file's Authority does not win over --resource");
+        assertTrue(ocs.ocs());
+        Path both = ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n");
+        LoginConfig other = LoginConfig.load(both, LoginConfig.Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r"));
+        assertEquals(URI.create("https://kc.example/realms/r"), other.authority());
+        assertFalse(other.ocs(), "the file's Resource is replaced too: not OCS");
+        assertEquals("openid", other.scope());
+    }
+
+    @Test
+    void theConfigNamesItsSource() throws Exception {
+        Path file = ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n");
+        assertEquals(file.toString(), LoginConfig.load(file, LoginConfig.Overrides.NONE).source());
     }
 }

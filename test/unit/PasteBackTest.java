@@ -19,11 +19,19 @@ class PasteBackTest {
 
     static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
     static final IdentityProvider PROVIDER = new IdentityProvider("https://idp.example", URI.create("https://idp.example/authorize"),
-            URI.create("https://idp.example/token"), Optional.empty(), false, Optional.empty(), List.of(), Optional.empty());
+            URI.create("https://idp.example/token"), Optional.empty(), false, Optional.empty(), List.of(), Optional.empty(),
+            Optional.empty(), List.of());
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
-    private final AuthorizationRequest request = new AuthorizationRequest("c", "openid", Optional.empty(), AuthorizationRequest.newState(),
+    /** The authorization URL, as a provider without pushed requests has it. */
+    private final FrontChannel.AuthorizationUrl URL = redirectUri -> request().toUri(PROVIDER.authorizationEndpoint(), redirectUri);
+
+    private AuthorizationRequest request() {
+        return request;
+    }
+
+    private final AuthorizationRequest request = new AuthorizationRequest("c", "openid", Optional.empty(), java.util.Map.of(), AuthorizationRequest.newState(),
             AuthorizationRequest.newNonce(), PkceUtil.newCodeVerifier());
 
     private static PasteBack pasting(String... lines) {
@@ -35,7 +43,7 @@ class PasteBackTest {
     void wrongPastesAreRefusedUntilThisLoginsResponseArrives() throws Exception {
         String good = REDIRECT_URI + "?code=the-secret-code&state=" + request.state();
         FrontChannel.AuthorizationCode code = pasting("not an address at all", "", REDIRECT_URI + "?code=x&state=another-login", good)
-                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log);
+                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log);
         assertEquals("the-secret-code", code.code());
         assertEquals(REDIRECT_URI, code.redirectUri());
         String shown = err.toString(StandardCharsets.UTF_8);
@@ -47,14 +55,14 @@ class PasteBackTest {
     @Test
     void theProvidersErrorEndsTheLogin() {
         LoginException e = assertThrows(LoginException.class, () -> pasting(REDIRECT_URI + "?error=access_denied&state=" + request.state())
-                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log));
+                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
     }
 
     @Test
     void theEndOfTheInputEndsTheLogin() {
         LoginException e = assertThrows(LoginException.class, () -> pasting("garbage")
-                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(10), log));
+                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log));
         assertTrue(e.getMessage().contains("The input ended before the address was pasted"), e.getMessage());
     }
 
@@ -67,13 +75,13 @@ class PasteBackTest {
                 // the test is over
             }
             return null;
-        }).authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(1), log));
+        }).authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(1), log));
         assertEquals(LoginException.Exit.CALLBACK_TIMEOUT, e.exit());
     }
 
     @Test
     void aRedirectUriOnPortZeroCannotBePastedTo() {
-        LoginException e = assertThrows(LoginException.class, () -> pasting().authorize(PROVIDER, request,
+        LoginException e = assertThrows(LoginException.class, () -> pasting().authorize(PROVIDER, request, URL,
                 URI.create("http://localhost:0/callback.html"), Duration.ofSeconds(1), log));
         assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
     }
@@ -85,7 +93,7 @@ class PasteBackTest {
         java.util.Arrays.fill(garbage, "garbage");
         long started = System.nanoTime();
         LoginException e = assertThrows(LoginException.class, () -> pasting(garbage)
-                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(30), log));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
         assertTrue(e.getMessage().contains(PasteBack.MAX_REFUSED + " pasted lines were not this login's response"), e.getMessage());
         String shown = err.toString(StandardCharsets.UTF_8);
@@ -98,7 +106,7 @@ class PasteBackTest {
         String[] empty = new String[10_000];
         java.util.Arrays.fill(empty, "");
         LoginException e = assertThrows(LoginException.class, () -> pasting(empty)
-                .authorize(PROVIDER, request, REDIRECT_URI, Duration.ofSeconds(30), log));
+                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(30), log));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
     }
 
