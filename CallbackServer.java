@@ -126,6 +126,16 @@ public final class CallbackServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the redirect URI can be listened on, found out at once, before anything slow (the
+     * demo's Keycloak, discovery): a busy port is said now, not after a minute. A port of 0 is always free.
+     */
+    public static void checkFree(URI redirectUri) throws LoginException {
+        if (redirectUri.getPort() != 0) {
+            start(redirectUri, new AuthorizationResponse.Expected("", "", false)).close();
+        }
+    }
+
     /** 127.0.0.1, then ::1, for localhost; otherwise the one loopback literal of the URI. */
     private static List<InetAddress> loopbackAddresses(String host) throws IOException {
         if (host.equalsIgnoreCase("localhost")) {

@@ -21,13 +21,14 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * with a suggestion for a mistyped one.
  */
 record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
-        SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet) {
+        SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet,
+        Optional<Completion.Shell> completion) {
 
     /** What the run does. */
-    enum Action { LOGIN, LOGOUT, HELP, VERSION }
+    enum Action { LOGIN, LOGOUT, STATUS, HELP, VERSION, COMPLETION }
 
     /** How a run signs in when the cache cannot answer. */
-    enum SignIn { BROWSER, PASTE, DEVICE }
+    enum SignIn { BROWSER, PASTE, DEVICE, CLIENT_CREDENTIALS }
 
     enum Output { TOKEN, JSON }
 
@@ -56,17 +57,20 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
             new Flag(null, "device", null, Group.SIGN_IN, "Sign in on another device with a code (RFC 8628)"),
             new Flag(null, "paste", null, Group.SIGN_IN, "Sign in anywhere, then paste the address it ended at"),
             new Flag(null, "no-par", null, Group.SIGN_IN, "Never push the request first (RFC 9126), even where taken"),
+            new Flag(null, "client-credentials", null, Group.SIGN_IN, "A machine's token, with OCS_LOGIN_CLIENT_SECRET"),
             new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: 60)"),
             new Flag(null, "force-login", null, Group.CACHE, "Sign in even when the cache has tokens"),
             new Flag(null, "no-cache", null, Group.CACHE, "Neither read nor write the token cache"),
             new Flag(null, "cache-dir", "DIR", Group.CACHE, "Cache folder (default: ~/.cache/ocs-pkce-login)"),
             new Flag(null, "logout", null, Group.CACHE, "Revoke the refresh token and delete the tokens"),
+            new Flag(null, "status", null, Group.CACHE, "List the cached logins (no token, no network)"),
             new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), or json with the ID token claims"),
             new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "How long to wait for the sign-in (default: 300)"),
             new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: 10)"),
             new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: 30)"),
             new Flag("v", "verbose", null, Group.OUTPUT, "Details and stack traces (secrets stay masked)"),
             new Flag("q", "quiet", null, Group.OUTPUT, "Nothing on stderr but errors"),
+            new Flag(null, "completion", "SHELL", Group.OUTPUT, "Print a completion script: bash or zsh"),
             new Flag("h", "help", null, Group.OUTPUT, "Show this help"),
             new Flag("V", "version", null, Group.OUTPUT, "Print the version"));
 
@@ -108,7 +112,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
         }
         List<String> ways = new ArrayList<>();
-        for (String way : List.of("device", "paste")) {
+        for (String way : List.of("device", "paste", "client-credentials")) {
             if (line.hasOption(way)) {
                 ways.add("--" + way);
             }
@@ -116,12 +120,26 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
         if (ways.size() > 1) {
             throw usage(String.join(" and ", ways) + " exclude each other: choose one way to sign in");
         }
+        if (line.hasOption("status") && line.hasOption("logout")) {
+            throw usage("--status and --logout exclude each other");
+        }
+        Optional<Completion.Shell> completion = Optional.empty();
+        if (line.hasOption("completion")) {
+            String shell = last(line, "completion").orElse("");
+            try {
+                completion = Optional.of(Completion.Shell.valueOf(shell.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw usage("--completion must be bash or zsh, not '" + Log.printable(shell, 40) + "'");
+            }
+        }
         Action action = line.hasOption("help") ? Action.HELP : line.hasOption("version") ? Action.VERSION
+                : completion.isPresent() ? Action.COMPLETION : line.hasOption("status") ? Action.STATUS
                 : line.hasOption("logout") ? Action.LOGOUT : Action.LOGIN;
-        SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE : SignIn.BROWSER;
+        SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE
+                : line.hasOption("client-credentials") ? SignIn.CLIENT_CREDENTIALS : SignIn.BROWSER;
         return new Arguments(last(line, "config").map(Path::of).orElse(null), new LoginConfig.Overrides(given), limits, cache,
                 action, signIn, line.hasOption("no-browser"), line.hasOption("no-par"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
-                line.hasOption("quiet"));
+                line.hasOption("quiet"), completion);
     }
 
     /** An option's value; given more than once, the last one counts (so that an alias can be overridden). */
@@ -161,6 +179,22 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
 
     private static LoginException usage(String message) {
         return new LoginException(LoginException.Exit.USAGE, message);
+    }
+
+    /** One option as the completion scripts need it: its short name (or null), long name, value (null for a flag) and help. */
+    record Described(String shortName, String name, String argument, String help) {
+    }
+
+    /** Every option, in the order of --help: for the completion scripts. */
+    static List<Described> options() {
+        List<Described> all = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            all.add(new Described(null, setting.optionName(), setting.argument, setting.help));
+        }
+        for (Flag flag : FLAGS) {
+            all.add(new Described(flag.shortName(), flag.name(), flag.argument(), flag.help()));
+        }
+        return all;
     }
 
     /** The width --help fits in: a terminal's, and a README's code block. */

@@ -17,20 +17,18 @@ final class Demo {
 
     /**
      * The connection of a demo run: when the run first needs the network, the demo's Keycloak is made
-     * to serve {@code config}'s issuer (started when it does not run), and the demo user is named.
+     * to serve {@code config}'s issuer (started when it does not run, and then left up for the next
+     * runs until it is idle), and the demo user is named.
      */
-    static ProviderConnection.Opener connect(LoginConfig config, Limits limits, Log log, Cancellation cancellation) {
+    static ProviderConnection.Opener connect(LoginConfig config, Limits limits, Log log) {
         return () -> {
-            LocalKeycloak keycloak = cancellation.closeIfCancelled(LocalKeycloak.ensureRunning(config.authority(), log::info));
+            LocalKeycloak.ensureRunning(config.authority(), log::info, java.util.List.of(), LocalKeycloak.Lifetime.WHILE_USED);
             Map<String, String> user = LocalKeycloak.demoUser();
             log.info("Demo: a local Keycloak stands in for OCS. Sign in as '" + user.get("username")
-                    + "' with the password '" + user.get("password") + "'.");
-            try {
-                return ProviderConnection.open(config, limits, log).alsoClosing(keycloak);
-            } catch (LoginException | RuntimeException e) {
-                keycloak.close();
-                throw e;
-            }
+                    + "' with the password '" + user.get("password") + "'. It stays up until it has not been used for "
+                    + LocalKeycloak.idleTime() + ", so that the next --demo answers at once"
+                    + " (./jbang LocalKeycloak.java stop ends it now).");
+            return ProviderConnection.open(config, limits, log);
         };
     }
 }

@@ -1,5 +1,3 @@
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,13 +11,39 @@ final class ProviderConnection implements AutoCloseable {
     @FunctionalInterface
     interface Opener {
         ProviderConnection open() throws LoginException;
+
+        /** What a sign-in needs and can be checked at once (the redirect URI's port is free), before anything slow. */
+        default void checkSignIn() throws LoginException {
+        }
+
+        /** This opener, with {@code check} before a sign-in. */
+        default Opener checkingSignIn(Check check) {
+            Opener opener = this;
+            return new Opener() {
+                @Override
+                public ProviderConnection open() throws LoginException {
+                    return opener.open();
+                }
+
+                @Override
+                public void checkSignIn() throws LoginException {
+                    check.run();
+                    opener.checkSignIn();
+                }
+            };
+        }
+    }
+
+    /** A check that may fail. */
+    @FunctionalInterface
+    interface Check {
+        void run() throws LoginException;
     }
 
     private final LoginConfig config;
     private final Http http;
     private final IdentityProvider provider;
     private final CompletableFuture<IdTokenValidator> validator;
-    private final Deque<AutoCloseable> alsoClosed = new ArrayDeque<>();
 
     private ProviderConnection(LoginConfig config, Http http, IdentityProvider provider, CompletableFuture<IdTokenValidator> validator) {
         this.config = config;
@@ -61,21 +85,8 @@ final class ProviderConnection implements AutoCloseable {
         return new TokenCheck(config, provider, validator::join);
     }
 
-    /** {@code resource} is closed with this connection (the demo's Keycloak, when this run started it). */
-    ProviderConnection alsoClosing(AutoCloseable resource) {
-        alsoClosed.push(resource);
-        return this;
-    }
-
     @Override
     public void close() {
         http.close();
-        while (!alsoClosed.isEmpty()) {
-            try {
-                alsoClosed.pop().close();
-            } catch (Exception e) {
-                // the run is over; the next resource still gets its turn
-            }
-        }
     }
 }

@@ -240,4 +240,28 @@ class CacheEndToEndTest extends WithChromium {
             assertFalse(tool.contains(notLoaded), notLoaded + " was loaded for a cache hit");
         }
     }
+
+    /** --status after a login, a refresh and a logout: the signed-in user from the ID token, the expiry, the refresh token; no token. */
+    @Test
+    void statusShowsTheLoginAfterARefreshAndNothingAfterTheLogout() throws Exception {
+        Cli.Run login = run(SHORT_LIVED);
+        run(SHORT_LIVED); // a refresh: 10 s tokens never have 60 s left
+        Cli.Run status = Cli.run(Browser.NONE, "--status", "--cache-dir", cacheDir.toString());
+        assertEquals(0, status.exitCode(), status.toString());
+        String line = status.out().strip();
+        assertTrue(line.startsWith(TestKeycloak.issuer() + "  client " + SHORT_LIVED + "  scope 'openid ocsapi'  user demo  expires "),
+                status.out());
+        assertTrue(line.endsWith("refresh token: yes"), line);
+        assertFalse(status.out().contains(login.out().strip()) || status.out().contains(cachedTokens(SHORT_LIVED).getString("access_token")),
+                "no token");
+        JSONObject json = new org.json.JSONArray(Cli.run(Browser.NONE, "--status", "--cache-dir", cacheDir.toString(), "-o", "json").out())
+                .getJSONObject(0);
+        assertEquals("demo", json.getString("user"));
+        assertTrue(json.getLong("expires_at") > System.currentTimeMillis() / 1000, json.toString());
+
+        run(SHORT_LIVED, "--logout");
+        Cli.Run after = Cli.run(Browser.NONE, "--status", "--cache-dir", cacheDir.toString());
+        assertEquals("", after.out(), "nothing cached after --logout");
+        assertTrue(after.err().contains("No cached logins in " + cacheDir), after.err());
+    }
 }

@@ -83,4 +83,33 @@ class HeadlessTest {
         assertTrue(error.contains("check ClientId (an unknown client)") && error.contains("invalid redirect_uri")
                 && error.contains("use --paste"), error);
     }
+
+    /** One line says which config is used (a file, or the command line and environment), and --quiet leaves it out. */
+    @Test
+    void oneLineNamesTheConfigUsedExceptWithQuiet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(folder.resolve("my.ini"), "[Configuration]\nAuthority = "
+                + provider.issuer() + "\nClientId = c\n");
+        Cli.Run run = loginWith(Browser.NONE, "--config", file.toString(), "--no-browser", "--timeout", "1");
+        assertEquals("Config: " + file, run.err().lines().findFirst().orElseThrow(), run.err());
+        Cli.Run withoutFile = loginWith(Browser.NONE, "--no-browser", "--timeout", "1");
+        assertTrue(withoutFile.err().startsWith("Config: the command line and the environment (no config file)\n"), withoutFile.err());
+        Cli.Run quiet = loginWith(Browser.NONE, "--config", file.toString(), "--no-browser", "--timeout", "1", "-q");
+        assertFalse(quiet.err().contains("Config:"), quiet.err());
+    }
+
+    /** The client secret of the environment never reaches a program the tool starts (here, $BROWSER). */
+    @Test
+    void theClientSecretNeverReachesTheEnvironmentOfAChild(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Path seen = folder.resolve("environment");
+        java.nio.file.Path browser = java.nio.file.Files.writeString(folder.resolve("browser.sh"), "#!/bin/sh\nenv > " + seen + "\n");
+        browser.toFile().setExecutable(true);
+        try (CliProcess cli = CliProcess.start(Map.of("BROWSER", browser.toString(), "OCS_LOGIN_CLIENT_SECRET", "must-stay-in-the-tool"),
+                "--authority", provider.issuer().toString(), "--client-id", "c", "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "3")) {
+            cli.waitFor(java.time.Duration.ofSeconds(60));
+        }
+        assertTrue(java.nio.file.Files.exists(seen), "the browser ran");
+        String environment = java.nio.file.Files.readString(seen);
+        assertTrue(environment.contains("PATH="), environment);
+        assertFalse(environment.contains("must-stay-in-the-tool") || environment.contains("OCS_LOGIN_CLIENT_SECRET"), environment);
+    }
 }

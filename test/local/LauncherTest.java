@@ -338,4 +338,76 @@ class LauncherTest {
         assertEquals(0, result.exitCode(), result.err());
         assertEquals("1 a,b\n", result.out());
     }
+
+    /** The launcher tracks what the build reads: a new or edited config.ini (which no //SOURCES names) keeps the next run a hit. */
+    @Test
+    void editingConfigIniKeepsTheNextRunAHit() throws Exception {
+        Path checkout = checkout();
+        launch(checkout, "OcsPkceLogin.java", "--version");
+        assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").hit());
+        Path config = checkout.resolve("config.ini");
+        Files.copy(checkout.resolve("config.placeholder.ini"), config);
+        Result afterNew = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertTrue(afterNew.hit(), "a new config.ini: still a hit: " + afterNew.err());
+        Files.writeString(config, Files.readString(config).replace("PLACEHOLDER_REPLACE_WITH_CLIENT_ID", "my-client"));
+        Path edited = checkout.resolve("config.ini.tmp");
+        Files.writeString(edited, Files.readString(config) + "\n");
+        Files.move(edited, config, StandardCopyOption.REPLACE_EXISTING); // as editors save: a new file renamed over the old
+        Result afterEdit = launch(checkout, "OcsPkceLogin.java", "--version");
+        assertTrue(afterEdit.hit(), "an edited config.ini: still a hit: " + afterEdit.err());
+    }
+
+    /**
+     * `./jbang app install ocs-login@catalog` (JBang's convention) gives an ocs-login command that runs
+     * through this launcher, from any folder, and is a hit from its third run on.
+     */
+    @Test
+    void anInstalledCommandRunsThroughTheLauncherFromAnyFolder() throws Exception {
+        Path checkout = checkout();
+        Path jbangHome = Files.createDirectories(work.resolve("jbang-home"));
+        Path home = Files.createDirectories(work.resolve("home"));
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        Map<String, String> environment = Map.of("JBANG_DIR", jbangHome.toString(), "HOME", home.toString(),
+                "JBANG_JAVA_OPTIONS", "-Duser.home=" + home, // JBang's app setup edits the rc files of its user.home
+                "PATH", jbangHome.resolve("bin") + ":" + System.getenv("PATH"));
+        assertEquals(0, launchWith(checkout, checkout, environment, "catalog", "add", "-g", "--name", "catalog",
+                checkout.resolve("jbang-catalog.json").toString()).exitCode());
+        Result installed = launchWith(checkout, checkout, environment, "app", "install", "ocs-login@catalog");
+        assertEquals(0, installed.exitCode(), installed.err());
+        Path command = jbangHome.resolve("bin").resolve("ocs-login");
+        assertTrue(Files.readString(command).contains("exec '" + checkout.resolve("jbang").toRealPath() + "' ocs-login@catalog \"$@\""),
+                Files.readString(command));
+        Result last = null;
+        for (int run = 0; run < 3; run++) {
+            last = launchCommand(command, elsewhere, environment, "--version");
+            assertEquals(0, last.exitCode(), last.err());
+            assertTrue(last.out().startsWith(OcsPkceLogin.VERSION), last.out());
+        }
+        assertTrue(last.hit(), "the third run is a hit: " + last.err());
+    }
+
+    private Result launchWith(Path checkout, Path folder, Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(checkout.resolve("jbang").toString()));
+        command.addAll(List.of(args));
+        return launchCommandLine(command, folder, environment);
+    }
+
+    private Result launchCommand(Path command, Path folder, Map<String, String> environment, String... args) throws Exception {
+        List<String> line = new ArrayList<>(List.of(command.toString()));
+        line.addAll(List.of(args));
+        return launchCommandLine(line, folder, environment);
+    }
+
+    private Result launchCommandLine(List<String> command, Path folder, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        builder.environment().put("OCS_LAUNCHER_VERBOSE", "1");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String out = read(process.getInputStream());
+        assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the launcher ended");
+        return new Result(process.exitValue(), out, err.get());
+    }
 }

@@ -57,7 +57,7 @@ class ArgumentsTest {
 
     @Test
     void anAmbiguousAbbreviationNamesTheCandidates() {
-        assertEquals("'--c' could be any of --client-id, --ca-file, --client-secret-file, --config, --cache-dir, --connect-timeout", usageError("--c", "x"));
+        assertEquals("'--c' could be any of --client-id, --ca-file, --client-secret-file, --config, --client-credentials, --cache-dir, --connect-timeout, --completion", usageError("--c", "x"));
     }
 
     @Test

@@ -449,4 +449,15 @@ class LoginConfigTest {
         Path file = ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n");
         assertEquals(file.toString(), LoginConfig.load(file, LoginConfig.Overrides.NONE).source());
     }
+
+    /** A machine's scope: the configured Scope; else ocsapi for OCS; else none; never openid by default. */
+    @Test
+    void aMachineAsksForTheConfiguredScopeElseOcsapiForOcsElseNone() throws Exception {
+        assertEquals(Optional.of("ocsapi"), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\n"
+                + "ClientId = c\n"), LoginConfig.Overrides.NONE).machineScope());
+        assertEquals(Optional.empty(), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"),
+                LoginConfig.Overrides.NONE).machineScope());
+        assertEquals(Optional.of("api.read"), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"
+                + "Scope = api.read\n"), LoginConfig.Overrides.NONE).machineScope());
+    }
 }
