@@ -11,13 +11,13 @@
 //DEPS com.google.crypto.tink:tink:1.18.0
 //SOURCES PkceUtil.java CallbackServer.java LocalKeycloak.java
 //SOURCES login/AuthorizationRequest.java login/FrontChannel.java login/BrowserSignIn.java login/PasteBack.java
-//SOURCES login/DeviceLogin.java login/AuthorizationResponse.java login/Pages.java login/Hints.java login/IdentityProvider.java
+//SOURCES login/DeviceLogin.java login/MachineLogin.java login/AuthorizationResponse.java login/Pages.java login/Hints.java login/IdentityProvider.java
 //SOURCES login/ProviderConnection.java login/TokenCheck.java login/IdTokenValidator.java login/Session.java login/TokenCache.java
 //SOURCES login/Limits.java login/LoginException.java login/Urls.java
-//SOURCES cli/Arguments.java cli/Setting.java cli/LoginConfig.java cli/IniFile.java cli/Suggestions.java cli/Demo.java
+//SOURCES cli/Arguments.java cli/Completion.java cli/Setting.java cli/LoginConfig.java cli/IniFile.java cli/Suggestions.java cli/Demo.java
 //SOURCES cli/Cancellation.java cli/AotTraining.java
 //SOURCES system/Http.java system/HttpFailures.java system/Tls.java system/CaFile.java system/SelectorStop.java system/Proxies.java
-//SOURCES system/Browser.java system/PrivateFolder.java system/UserFolders.java system/Log.java
+//SOURCES system/Browser.java system/ChildProcess.java system/PrivateFolder.java system/UserFolders.java system/Log.java
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -61,17 +61,28 @@ public final class OcsPkceLogin {
             new Log(err, false, false).error(e.getMessage() + " (see --help)", e);
             return e.exit().code;
         }
+        Log log = new Log(err, arguments.verbose(), arguments.quiet());
         switch (arguments.action()) {
             case HELP -> Arguments.printHelp(out);
             case VERSION -> out.println(VERSION + " (Java " + Runtime.version() + ")");
+            case COMPLETION -> out.print(Completion.script(arguments.completion().orElseThrow()));
+            case STATUS -> {
+                try {
+                    Session.status(arguments.cache(), arguments.output() == Arguments.Output.JSON, out, log);
+                } catch (LoginException e) {
+                    log.error(e.getMessage(), e);
+                    return e.exit().code;
+                }
+            }
             default -> {
-                return login(arguments, browser, in, out, new Log(err, arguments.verbose(), arguments.quiet()));
+                return login(arguments, browser, in, out, log);
             }
         }
+        out.flush();
         return LoginException.Exit.OK.code;
     }
 
-    /** A run that needs the config: a login (the default) or --logout. */
+    /** A run that needs the config: a login (the default, or a machine's with --client-credentials) or --logout. */
     private static int login(Arguments arguments, Browser browser, InputStream in, PrintStream out, Log log) {
         Limits limits = arguments.limits();
         try (Cancellation cancellation = new Cancellation(log);
@@ -80,10 +91,17 @@ public final class OcsPkceLogin {
                     : LoginConfig.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath());
             log.info("Config: " + config.source());
             config.warnings().forEach(log::info);
-            ProviderConnection.Opener connect = arguments.demo() ? Demo.connect(config, limits, log, cancellation)
-                    : ProviderConnection.to(config, limits, log);
+            ProviderConnection.Opener connect = (arguments.demo() ? Demo.connect(config, limits, log)
+                    : ProviderConnection.to(config, limits, log))
+                    .checkingSignIn(() -> {
+                        if (arguments.signIn() == Arguments.SignIn.BROWSER) {
+                            CallbackServer.checkFree(config.redirectUri());
+                        }
+                    });
+            boolean machine = arguments.signIn() == Arguments.SignIn.CLIENT_CREDENTIALS;
+            TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);
             if (arguments.action() == Arguments.Action.LOGOUT) {
-                Session.logout(config, arguments.cache(), limits, log, connect);
+                Session.logout(config, key, arguments.cache(), limits, log, connect);
                 return LoginException.Exit.OK.code;
             }
             Session.Grant grant = switch (arguments.signIn()) {
@@ -93,8 +111,12 @@ public final class OcsPkceLogin {
                     yield connection -> login(connection, config, pasted, !arguments.noPar(), limits, log);
                 }
                 case DEVICE -> connection -> DeviceLogin.login(connection, config, chosen, limits, log);
+                case CLIENT_CREDENTIALS -> {
+                    char[] secret = MachineLogin.secret(config, System.getenv()); // a missing or unsafe secret is said at once
+                    yield connection -> MachineLogin.login(connection, config, secret.clone(), log);
+                }
             };
-            JSONObject tokens = Session.tokens(config, arguments.cache(), limits, log, connect, grant);
+            JSONObject tokens = Session.tokens(config, key, arguments.cache(), limits, log, connect, grant);
             out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toString(2)) : tokens.getString("access_token"));
             out.flush();
             return LoginException.Exit.OK.code;

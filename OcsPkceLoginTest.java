@@ -16,14 +16,15 @@
 //SOURCES test/support/Threads.java
 //SOURCES test/unit/ArgumentsTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
 //SOURCES test/unit/IdTokenValidatorTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
-//SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/SourcesTest.java test/unit/TokenCacheTest.java
+//SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/ReadmeTest.java
+//SOURCES test/unit/SourcesTest.java test/unit/TokenCacheTest.java
 //SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/Checkout.java
-//SOURCES test/local/DeviceFlowTest.java test/local/FaultyProviderTest.java test/local/HeadlessTest.java
+//SOURCES test/local/DeviceFlowTest.java test/local/MachineAndStatusTest.java test/local/FaultyProviderTest.java test/local/HeadlessTest.java
 //SOURCES test/local/LauncherTest.java test/local/OtherUser.java test/local/ProviderBehaviourTest.java
 //SOURCES test/local/ScriptedProvider.java
 //SOURCES test/e2e/CacheEndToEndTest.java test/e2e/Chromium.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
 //SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java
-//SOURCES test/e2e/HostileCallbackTest.java test/e2e/HostileClient.java test/e2e/SignIn.java test/e2e/SlowFlood.java
+//SOURCES test/e2e/MachineLoginTest.java test/e2e/HostileCallbackTest.java test/e2e/HostileClient.java test/e2e/SignIn.java test/e2e/SlowFlood.java
 //SOURCES test/e2e/OidcProviderTest.java test/e2e/TestKeycloak.java test/e2e/TestOidcProvider.java test/e2e/TlsAndProxyTest.java
 //SOURCES test/e2e/WithChromium.java
 

@@ -32,8 +32,16 @@ seed=(python3 bench/seed_flow.py keycloak/demo.ini)
 floor=(bench/floor.sh)
 login=(./jbang OcsPkceLogin.java "${config[@]}" --no-cache -q)
 login17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --no-cache -q)
+loginNoPar=(./jbang OcsPkceLogin.java "${config[@]}" --no-cache --no-par -q) # the seed's exchanges, without the pushed request
 hit=(./jbang OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
 hit17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
+# The command `./jbang app install ocs-login@catalog` makes (JBang's convention), in a JBang folder of its own
+# (its bin on the PATH, and JBang's user.home there too, so that no shell rc file is touched).
+jbang_dir="$work/jbang"
+mkdir -p "$jbang_dir/bin"
+JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang catalog add -g --name catalog "$PWD/jbang-catalog.json" > /dev/null 2>&1
+JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang app install ocs-login@catalog > /dev/null 2>&1
+installed=(env JBANG_DIR="$jbang_dir" "$jbang_dir/bin/ocs-login" "${config[@]}" --cache-dir "$work/tokens" -q)
 
 # measure NAME COMMAND...: appends "wall_ms peak_kib" to $work/NAME
 measure() {
@@ -54,6 +62,7 @@ measure() {
 # answers its first hundreds of requests slower, serves every measured pair alike.
 for warmup in 1 2 3 4 5 6 7 8; do
   measure warmup "${login[@]}"; measure warmup "${login17[@]}"; measure warmup "${hit[@]}"; measure warmup "${seed[@]}"
+  measure warmup "${installed[@]}"; measure warmup "${loginNoPar[@]}"
 done
 for ((i = 1; i <= runs; i++)); do
   measure seed "${seed[@]}"
@@ -61,6 +70,8 @@ for ((i = 1; i <= runs; i++)); do
   measure login17 "${login17[@]}"
   measure hit "${hit[@]}"
   measure hit17 "${hit17[@]}"
+  measure installed "${installed[@]}"
+  measure loginNoPar "${loginNoPar[@]}"
   measure floor "${floor[@]}"
 done
 
@@ -94,10 +105,12 @@ echo
 echo "| What runs | Java | Median wall time | Median peak RSS | Ratio to the seed flow (median of pairs) |"
 echo "|---|---|---:|---:|---:|"
 row "Seed flow: OSIsoft's Python sample, restated (\`bench/seed_flow.py\`)" seed "-"
-row "\`./jbang OcsPkceLogin.java\`: a whole login" login "$newest"
+row "\`./jbang OcsPkceLogin.java\`: a whole login (with a pushed authorization request, RFC 9126)" login "$newest"
+row "\`./jbang OcsPkceLogin.java --no-par\`: a whole login, the seed's exchanges" loginNoPar "$newest"
 row "\`./jbang --java 17 OcsPkceLogin.java\`: a whole login" login17 "$seventeen"
 row "\`./jbang OcsPkceLogin.java\`: a cache hit" hit "$newest"
 row "\`./jbang --java 17 OcsPkceLogin.java\`: a cache hit" hit17 "$seventeen"
+row "\`ocs-login\` (made by \`./jbang app install ocs-login@catalog\`): a cache hit" installed "$newest"
 row "Floor: the same exchanges by curl alone (\`bench/floor.sh\`)" floor "-"
 printf '| %s | %s | %s ms | %s MiB | %s |\n' "The cold first run after a build (compile, launcher, AOT training; median of 3)" "$newest" \
   "$(median "$work/cold" 1)" "$(( $(median "$work/cold" 2) / 1024 ))" "-"

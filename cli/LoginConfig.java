@@ -49,6 +49,18 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
         return List.of(scope.strip().split("\\s+"));
     }
 
+    /**
+     * The scope a machine asks for ({@code --client-credentials}): the configured Scope; else
+     * {@code ocsapi} for OCS; else none. Never {@code openid} by default: OpenID Connect is about a
+     * person signing in, and a machine gets no ID token.
+     */
+    public Optional<String> machineScope() {
+        if (!scopeSource.startsWith("the default")) {
+            return Optional.of(scope);
+        }
+        return ocs ? Optional.of("ocsapi") : Optional.empty();
+    }
+
     /** The values given on the command line, which take precedence over the environment and the file. */
     public record Overrides(Map<Setting, String> values) {
         public static final Overrides NONE = new Overrides(Map.of());

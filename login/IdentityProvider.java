@@ -129,6 +129,27 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
     }
 
     /**
+     * A machine's access token, with the client's own credentials (RFC 6749 §4.4): the secret in an
+     * HTTP Basic header ({@code client_secret_basic}, §2.3.1), or in the form when the provider lists
+     * only {@code client_secret_post}. No scope is sent when {@code scope} is empty.
+     */
+    public JSONObject clientCredentials(Http http, String clientId, char[] secret, Optional<String> scope) throws LoginException {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        scope.filter(value -> !value.isBlank()).ifPresent(value -> form.put("scope", value));
+        boolean post = tokenEndpointAuthMethods.contains("client_secret_post") && !tokenEndpointAuthMethods.contains("client_secret_basic");
+        if (post) {
+            form.put("client_id", clientId);
+            form.put("client_secret", new String(secret));
+            return tokenResponse(http.post(tokenEndpoint, form, "token endpoint"), "the client's credentials");
+        }
+        String pair = java.net.URLEncoder.encode(clientId, java.nio.charset.StandardCharsets.UTF_8) + ":"
+                + java.net.URLEncoder.encode(new String(secret), java.nio.charset.StandardCharsets.UTF_8);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return tokenResponse(http.post(tokenEndpoint, form, basic, "token endpoint"), "the client's credentials");
+    }
+
+    /**
      * Asks for a device code and a user code (RFC 8628 §3.1), at the device authorization endpoint,
      * which must be present.
      *

@@ -19,14 +19,16 @@ public class LoginException extends Exception {
         PORT_IN_USE(7, "the redirect URI's port is taken by another program"),
         PROVIDER_UNREACHABLE(8, "the identity provider could not be reached in time"),
         PROVIDER_INVALID(9, "the identity provider answered with something we must not accept"),
-        AUTHORIZATION_FAILED(10, "the authorization was refused or its response failed validation"),
+        AUTHORIZATION_FAILED(10, "the authorization was refused (in the browser, at the device or pushed request endpoint)"
+                + " or its response failed validation"),
         CALLBACK_TIMEOUT(11, "no authorization response reached the redirect URI in time"),
-        TOKEN_REJECTED(12, "the token endpoint refused the code (for example invalid_grant)"),
+        TOKEN_REJECTED(12, "the token endpoint refused the code or the client's credentials (for example invalid_grant)"),
         ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
-        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started"),
+        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started, or its port is taken"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
         CANCELLED(16, "the login was cancelled before it ended"),
-        CACHE_FAILED(17, "the token cache could not be used (not private to this user, or locked too long)"),
+        CACHE_FAILED(17, "a private place (the token cache, a client secret file) is not this user's alone, or was"
+                + " locked too long"),
         TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)");
 
         public final int code;

@@ -26,15 +26,21 @@ final class Session {
     private Session() {
     }
 
-    /** The token response for {@code config}: from the cache, by a refresh, or by {@code grant}. */
-    static JSONObject tokens(LoginConfig config, CacheOptions cache, Limits limits, Log log, ProviderConnection.Opener opener,
-            Grant grant) throws LoginException {
+    /**
+     * The token response for {@code config}'s entry {@code key} (a person's login, or a machine's):
+     * from the cache, by a refresh, or by {@code grant}; with {@code expires_in} counting from now,
+     * and {@code expires_at} in POSIX seconds, for scripts.
+     */
+    static JSONObject tokens(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log,
+            ProviderConnection.Opener opener, Grant grant) throws LoginException {
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
-                return withScopeHint(config, () -> grant.tokens(connection.get()));
+                opener.checkSignIn();
+                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get()));
+                return TokenCache.Entry.of(tokens, Instant.now()).response(Instant.now());
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
-            try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log)) {
+            try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(key, lockWait(limits), log)) {
                 Optional<TokenCache.Entry> cached = entry.read(log);
                 if (cached.isPresent() && cached.get().exposed()) {
                     forgetExposed(config, cached.get(), log, connection, entry);
@@ -52,14 +58,16 @@ final class Session {
                 JSONObject tokens = null;
                 if (cached.isPresent() && cached.get().refreshToken().isPresent()) {
                     tokens = refresh(config, cached.get(), log, connection.get(), entry);
-                } else if (cached.isPresent()) {
+                } else if (cached.isPresent() && !key.machine()) {
                     log.info("The cached access token has expired, and this client gets no refresh token"
                             + (config.ocs() ? " (OCS Authorization Code clients never do)" : "") + "; signing in again:"
                             + " with the provider's session that is usually one click");
                 }
                 if (tokens == null) {
-                    tokens = withScopeHint(config, () -> grant.tokens(connection.get()));
-                    entry.write(TokenCache.Entry.of(tokens, Instant.now()));
+                    opener.checkSignIn();
+                    TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, () -> grant.tokens(connection.get())), Instant.now());
+                    entry.write(signedIn);
+                    tokens = signedIn.response(Instant.now());
                 }
                 return tokens;
             }
@@ -130,9 +138,9 @@ final class Session {
      * {@code --logout}: revokes the cached refresh token at the provider's revocation endpoint when
      * it has one (RFC 7009), then deletes the entry, saying what was done. Nothing to remove is fine.
      */
-    static void logout(LoginConfig config, CacheOptions cache, Limits limits, Log log, ProviderConnection.Opener opener)
+    static void logout(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log, ProviderConnection.Opener opener)
             throws LoginException {
-        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(TokenCache.Key.of(config), lockWait(limits), log);
+        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(key, lockWait(limits), log);
                 OnDemand connection = new OnDemand(opener)) {
             Optional<TokenCache.Entry> cached = entry.read(log);
             Optional<String> refreshToken = cached.flatMap(TokenCache.Entry::refreshToken);
@@ -143,7 +151,7 @@ final class Session {
                     throw new LoginException(e.exit(), e.getMessage() + "; the cached tokens were kept: run --logout again,"
                             + " or delete " + entry.file(), e);
                 }
-            } else if (cached.isPresent()) {
+            } else if (cached.isPresent() && !key.machine()) {
                 log.info("This client got no refresh token, so there is nothing to revoke; the cached access token stays valid"
                         + " at the provider until it expires" + cached.get().expiresAt().map(at -> " (" + at + ")").orElse(""));
             }
@@ -153,6 +161,52 @@ final class Session {
                 log.info("Nothing to remove: no cached tokens for " + config.authority() + " (client " + config.clientId() + ")");
             }
         }
+    }
+
+    /**
+     * {@code --status}: the cached logins, one line each (or a JSON array): provider, client, tenant,
+     * scope, who signed in (from the validated ID token claims), the access token's expiry, and whether
+     * a refresh token is held. No token is ever printed, and no network call made.
+     */
+    static void status(CacheOptions cache, boolean json, java.io.PrintStream out, Log log) throws LoginException {
+        TokenCache tokens = TokenCache.in(cache.folder());
+        java.util.List<TokenCache.Listed> listed = tokens.list();
+        org.json.JSONArray all = new org.json.JSONArray();
+        Instant now = Instant.now();
+        for (TokenCache.Listed item : listed) {
+            if (item.entry().isEmpty()) {
+                if (!json) {
+                    out.println(Log.printable(item.file(), 80) + ": " + item.problem() + " (it is replaced by the next login of its settings)");
+                }
+                continue;
+            }
+            TokenCache.Key key = item.key().orElseThrow();
+            TokenCache.Entry entry = item.entry().get();
+            JSONObject claims = entry.tokens().optJSONObject("id_token_claims");
+            String user = key.machine() ? "(a machine: client credentials)" : claims == null ? "(no ID token)"
+                    : claims.optString("preferred_username", claims.optString("email", claims.optString("sub", "?")));
+            JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("tenant", key.tenant())
+                    .put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
+                    .put("readable_by_others", entry.exposed());
+            entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
+            all.put(line);
+            if (!json) {
+                String expiry = entry.expiresAt().map(at -> java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                        .format(java.time.LocalDateTime.ofInstant(at, java.time.ZoneId.systemDefault())) + (at.isAfter(now)
+                        ? " (in " + Duration.between(now, at).getSeconds() + " s)" : " (expired)")).orElse("unknown");
+                out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60)
+                        + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
+                        + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
+                        + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")
+                        + (entry.exposed() ? "  (readable by other users: the next run revokes and replaces it)" : ""));
+            }
+        }
+        if (json) {
+            out.println(Log.printableJson(all.toString(2)));
+        } else if (listed.isEmpty()) {
+            log.info("No cached logins in " + tokens.folder());
+        }
+        out.flush();
     }
 
     /** A provider's {@code invalid_scope}, with the scopes that were sent and where they came from: what it takes to fix it. */

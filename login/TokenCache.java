@@ -26,21 +26,43 @@ final class TokenCache {
     /** A token response is a few KiB; an entry much larger is not one of ours. */
     private static final int MAX_ENTRY_BYTES = 256 * 1024;
 
-    /** What an entry is for: one provider, client, scope and tenant. */
-    record Key(String issuer, String clientId, String scope, String tenant) {
+    /** What an entry is for: one provider, client, scope and tenant; a person's login, or a machine's ({@code --client-credentials}). */
+    record Key(String issuer, String clientId, String scope, String tenant, boolean machine) {
+
+        /** A person's login with {@code config}. */
         static Key of(LoginConfig config) {
             return new Key(Urls.stripTrailingSlash(config.authority().toString()), config.clientId(), config.scope(),
-                    config.tenantId().orElse(""));
+                    config.tenantId().orElse(""), false);
+        }
+
+        /** A machine's login with {@code config}: its own entry, for the scope a machine asks for. */
+        static Key forMachine(LoginConfig config) {
+            return new Key(Urls.stripTrailingSlash(config.authority().toString()), config.clientId(), config.machineScope().orElse(""),
+                    config.tenantId().orElse(""), true);
+        }
+
+        Key(String issuer, String clientId, String scope, String tenant) {
+            this(issuer, clientId, scope, tenant, false);
         }
 
         /** The entry's file name: the key's fields, hashed into a name any file system takes. */
         String fileName() {
-            String joined = String.join("\n", issuer, clientId, scope, tenant);
+            String joined = String.join("\n", issuer, clientId, scope, tenant) + (machine ? "\nmachine" : "");
             return Long.toHexString(fnv1a(joined, 0xcbf29ce484222325L)) + Long.toHexString(fnv1a(joined, 0x84222325cbf29ce4L)) + ".json";
         }
 
         JSONObject toJson() {
-            return new JSONObject().put("issuer", issuer).put("client_id", clientId).put("scope", scope).put("tenant", tenant);
+            JSONObject json = new JSONObject().put("issuer", issuer).put("client_id", clientId).put("scope", scope).put("tenant", tenant);
+            return machine ? json.put("grant", "client_credentials") : json;
+        }
+
+        /** The key an entry names, if it names one. */
+        static Optional<Key> fromJson(JSONObject json) {
+            if (json == null || !(json.opt("issuer") instanceof String issuer) || !(json.opt("client_id") instanceof String clientId)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Key(issuer, clientId, json.optString("scope"), json.optString("tenant"),
+                    "client_credentials".equals(json.opt("grant"))));
         }
 
         /** FNV-1a, 64 bits: a name, not a secret; the entry names its key in full, and is only used when that matches. */
@@ -63,6 +85,7 @@ final class TokenCache {
         static Entry of(JSONObject tokens, Instant received) {
             JSONObject kept = new JSONObject(tokens.toMap());
             kept.remove("expires_in");
+            kept.remove("expires_at"); // ours to set, from expires_in
             return new Entry(kept, TokenCheck.expiresIn(tokens).stream().mapToObj(received::plusSeconds).findFirst(), false);
         }
 
@@ -75,10 +98,11 @@ final class TokenCache {
             return tokens.opt("refresh_token") instanceof String token && !token.isEmpty() ? Optional.of(token) : Optional.empty();
         }
 
-        /** The token response as a new one would look now: expires_in counts the seconds left. */
+        /** The token response as a new one would look now: expires_in counts the seconds left; expires_at, in POSIX seconds, says when. */
         JSONObject response(Instant now) {
             JSONObject response = new JSONObject(tokens.toMap());
-            expiresAt.ifPresent(at -> response.put("expires_in", Math.max(0, Duration.between(now, at).getSeconds())));
+            expiresAt.ifPresent(at -> response.put("expires_in", Math.max(0, Duration.between(now, at).getSeconds()))
+                    .put("expires_at", at.getEpochSecond()));
             return response;
         }
 
@@ -118,6 +142,50 @@ final class TokenCache {
     /** The folder's path, for messages. */
     Path folder() {
         return inside.length == 0 ? root : root.resolve(String.join("/", inside));
+    }
+
+    /** One entry as --status shows it: its key, and what it holds; or why it cannot be shown. */
+    record Listed(String file, Optional<Key> key, Optional<Entry> entry, String problem) {
+    }
+
+    /** Every entry of the cache, read without a lock and without the network (for --status); none when there is no cache yet. */
+    java.util.List<Listed> list() throws LoginException {
+        java.util.List<Listed> listed = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(folder())) {
+            return listed;
+        }
+        try (PrivateFolder folder = PrivateFolder.open(root, inside)) {
+            for (String name : folder.names().stream().filter(name -> name.endsWith(".json") && !name.startsWith(".")).sorted().toList()) {
+                Optional<PrivateFolder.Contents> contents;
+                try {
+                    contents = folder.read(name, MAX_ENTRY_BYTES);
+                } catch (PrivateFolder.NotAFile e) {
+                    continue;
+                }
+                if (contents.isEmpty()) {
+                    continue;
+                }
+                try {
+                    JSONObject json = new JSONObject(new String(contents.get().bytes(), StandardCharsets.UTF_8));
+                    Optional<Key> key = Key.fromJson(json.optJSONObject("key"));
+                    JSONObject tokens = json.optJSONObject("tokens");
+                    if (!FORMAT.equals(json.opt("format")) || key.isEmpty() || tokens == null) {
+                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), "not an entry of this version"));
+                        continue;
+                    }
+                    Object expiresAt = json.opt("expires_at");
+                    listed.add(new Listed(name, key, Optional.of(new Entry(tokens, expiresAt instanceof Number number
+                            ? Optional.of(Instant.ofEpochSecond(number.longValue())) : Optional.empty(), contents.get().readableByOthers())), ""));
+                } catch (JSONException | java.time.DateTimeException e) {
+                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), "damaged"));
+                }
+            }
+        } catch (PrivateFolder.Unsafe e) {
+            throw unsafe(e.getMessage());
+        } catch (IOException e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be read: " + e, e);
+        }
+        return listed;
     }
 
     /** Temporary files of a write that never finished (a killed run) are older than this; newer ones may be another run's. */

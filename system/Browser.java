@@ -136,7 +136,7 @@ public interface Browser extends AutoCloseable {
         private static void start(List<String> command) throws IOException, InterruptedException {
             Process process;
             try {
-                process = new ProcessBuilder(command)
+                process = ChildProcess.withoutSecrets(new ProcessBuilder(command))
                         .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)

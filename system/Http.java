@@ -123,6 +123,11 @@ final class Http implements AutoCloseable {
         return send(unirest.post(url.toString()).fields(form), url, what);
     }
 
+    /** The same, with an {@code Authorization} header (a client's credentials, RFC 6749 §2.3.1); never logged. */
+    Answer post(URI url, Map<String, Object> form, String authorization, String what) throws LoginException {
+        return send(unirest.post(url.toString()).header("Authorization", authorization).fields(form), url, what);
+    }
+
     private Answer send(HttpRequest<?> request, URI url, String what) throws LoginException {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);

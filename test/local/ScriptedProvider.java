@@ -25,8 +25,11 @@ final class ScriptedProvider implements AutoCloseable {
         void write(OutputStream out) throws IOException, InterruptedException;
     }
 
-    /** A request as received: method, path, and body (the token request's form). */
-    record Request(String method, String path, String body) {
+    /** A request as received: method, path, body (the token request's form), and its head. */
+    record Request(String method, String path, String body, String head) {
+        Request(String method, String path, String body) {
+            this(method, path, body, "");
+        }
     }
 
     private final ServerSocket listener;
@@ -162,7 +165,7 @@ final class ScriptedProvider implements AutoCloseable {
             }
             String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
             String path = URI.create(requestLine[1]).getPath();
-            Request request = new Request(requestLine[0], path, body);
+            Request request = new Request(requestLine[0], path, body, head);
             requests.add(request);
             OutputStream out = socket.getOutputStream();
             answers.getOrDefault(path, any -> raw(404, "text/plain", "not scripted")).answer(request).write(out);
