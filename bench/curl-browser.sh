@@ -15,7 +15,7 @@ sign_in() {
   local jar page action callback
   jar=$(mktemp)
   trap 'rm -f "$jar"' RETURN
-  page=$(curl -sf -c "$jar" -b "$jar" "$url")
+  page=$(curl -sfL -c "$jar" -b "$jar" "$url") # -L: after a pushed request, Keycloak redirects to its login page
   action=$(printf '%s' "$page" | grep -o 'id="kc-form-login"[^>]*action="[^"]*"' | sed 's/.*action="//; s/"$//; s/&amp;/\&/g')
   callback=$(curl -sf -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
     --data-urlencode "username=${KC_USER:-demo}" --data-urlencode "password=${KC_PASSWORD:-demo-password}" "$action")

@@ -1,5 +1,3 @@
-import java.util.Locale;
-
 /**
  * The settings of a login, each declared once: its key in {@code config.ini}'s [Configuration], the
  * command-line option and the environment variable that set it too, what the help says of it, and
@@ -40,16 +38,26 @@ enum Setting {
     final Kind kind;
     final String help;
 
+    private final String optionName;
+
     Setting(String key, String argument, Kind kind, String help) {
         this.key = key;
         this.argument = argument;
         this.kind = kind;
         this.help = help;
+        StringBuilder name = new StringBuilder(); // ClientId is client-id (a loop: a regex would cost a cold start ms)
+        for (char c : key.toCharArray()) {
+            if (Character.isUpperCase(c) && name.length() > 0) {
+                name.append('-');
+            }
+            name.append(Character.toLowerCase(c));
+        }
+        this.optionName = name.toString();
     }
 
     /** The option's long name, without dashes: ClientId is client-id. */
     String optionName() {
-        return key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return optionName;
     }
 
     /** The option as typed: {@code --client-id}. */

@@ -210,7 +210,7 @@ final class TokenCache {
             FileChannel channel = folder.lockFile(key.fileName().replace(".json", ".lock"));
             try {
                 Locked locked = new Locked(key, folder, channel, lock(channel, wait, log));
-                locked.removeLeftovers();
+                locked.removeLeftovers(); // of runs killed while writing (a listing: a third of a millisecond)
                 return locked;
             } catch (LoginException | IOException | RuntimeException e) {
                 channel.close();

@@ -69,7 +69,6 @@ final class PrivateFolder implements AutoCloseable {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final Set<PosixFilePermission> OTHERS_WRITE = Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final Set<PosixFilePermission> OTHERS_READ = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path path;
     /** The folder, held open; null where the platform has no secure directory streams. */
@@ -94,7 +93,9 @@ final class PrivateFolder implements AutoCloseable {
         if (parent == null) {
             throw new Unsafe(absolute + " is the root of a file system, not a folder of its own");
         }
-        Files.createDirectories(parent);
+        if (!Files.isDirectory(parent)) { // createDirectories would throw (and catch) for one that exists: 1.5 ms a run
+            Files.createDirectories(parent);
+        }
         Owners owners = Owners.of(absolute);
         DirectoryStream<Path> parentStream = Files.newDirectoryStream(parent);
         if (!(parentStream instanceof SecureDirectoryStream<Path> secure)) {
@@ -105,7 +106,9 @@ final class PrivateFolder implements AutoCloseable {
         Path at = parent;
         try {
             PosixFileAttributes parentAttributes = attributes(secure);
-            owners.checkParent(parent, parentAttributes, parentAttributes.fileKey().equals(
+            boolean othersWrite = !java.util.Collections.disjoint(parentAttributes.permissions(), OTHERS_WRITE);
+            // the sticky bit is no POSIX attribute: read by name, and trusted only if the name still leads to the folder opened
+            owners.checkParent(parent, parentAttributes, othersWrite && parentAttributes.fileKey().equals(
                     Files.readAttributes(parent, BasicFileAttributes.class).fileKey()) && isSticky(parent));
             List<String> chain = new ArrayList<>();
             chain.add(absolute.getFileName().toString());
@@ -136,7 +139,8 @@ final class PrivateFolder implements AutoCloseable {
     private static PrivateFolder openByName(Path root, String[] inside, Owners owners) throws IOException {
         Path parent = root.getParent();
         if (POSIX) {
-            owners.checkParent(parent, Files.readAttributes(parent, PosixFileAttributes.class), isSticky(parent));
+            PosixFileAttributes attributes = Files.readAttributes(parent, PosixFileAttributes.class);
+            owners.checkParent(parent, attributes, !java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE) && isSticky(parent));
         }
         Path at = root;
         List<String> chain = new ArrayList<>(List.of(inside));
@@ -208,7 +212,7 @@ final class PrivateFolder implements AutoCloseable {
             if (after.isEmpty() || attributes != null && !after.get().attributes().fileKey().equals(attributes.fileKey())) {
                 throw new Unsafe(path.resolve(name) + " was replaced while it was read");
             }
-            boolean others = attributes != null && attributes.permissions().stream().anyMatch(OTHERS_READ::contains);
+            boolean others = attributes != null && !java.util.Collections.disjoint(attributes.permissions(), OTHERS_READ);
             return Optional.of(new Contents(in.readNBytes(maxBytes + 1), others));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
@@ -343,20 +347,30 @@ final class PrivateFolder implements AutoCloseable {
 
     private static byte[] randomBytes(int count) {
         byte[] bytes = new byte[count];
-        RANDOM.nextBytes(bytes);
+        Random.SOURCE.nextBytes(bytes);
         return bytes;
     }
 
+    /** Made when a name is first needed: a cache hit writes nothing, and spares itself the security providers' start (about 10 ms). */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
+
     /** Who may own what: this user everywhere, root too for the root's parent. */
-    private record Owners(UserPrincipal me, UserPrincipal root) {
+    private record Owners(UserPrincipal me, java.nio.file.attribute.UserPrincipalLookupService lookup) {
 
         static Owners of(Path near) throws IOException {
             var lookup = near.getFileSystem().getUserPrincipalLookupService();
             if (!POSIX) {
-                return new Owners(lookup.lookupPrincipalByName(System.getProperty("user.name")), null);
+                return new Owners(lookup.lookupPrincipalByName(System.getProperty("user.name")), lookup);
             }
             // Numbers, not names: an account without a passwd entry (a container) still has its uid.
-            return new Owners(lookup.lookupPrincipalByName(Long.toString(uid())), lookup.lookupPrincipalByName("0"));
+            return new Owners(lookup.lookupPrincipalByName(Long.toString(uid())), lookup);
+        }
+
+        /** Root, looked up only when a parent is not this user's own. */
+        private UserPrincipal root() throws IOException {
+            return lookup.lookupPrincipalByName("0");
         }
 
         private static long uid() throws IOException {
@@ -368,12 +382,12 @@ final class PrivateFolder implements AutoCloseable {
         }
 
         /** The root's parent: this user's or root's, and nobody else can write it unless it is sticky. */
-        void checkParent(Path parent, PosixFileAttributes attributes, boolean sticky) throws Unsafe {
+        void checkParent(Path parent, PosixFileAttributes attributes, boolean sticky) throws IOException {
             UserPrincipal owner = attributes.owner();
-            if (!owner.equals(me) && !owner.equals(root)) {
+            if (!owner.equals(me) && !owner.equals(root())) {
                 throw new Unsafe(parent + " belongs to " + owner.getName() + ", not to you or root");
             }
-            if (!sticky && attributes.permissions().stream().anyMatch(OTHERS_WRITE::contains)) {
+            if (!sticky && !java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE)) {
                 throw new Unsafe(parent + " can be written by other users and is not sticky (mode "
                         + PosixFilePermissions.toString(attributes.permissions()) + ")");
             }
@@ -397,7 +411,7 @@ final class PrivateFolder implements AutoCloseable {
             if (!attributes.owner().equals(me)) {
                 throw new Unsafe(path + " belongs to " + attributes.owner().getName() + ", not to you");
             }
-            if (attributes.permissions().stream().anyMatch(OTHERS_WRITE::contains)) {
+            if (!java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE)) {
                 throw new Unsafe(path + " can be written by other users (mode " + PosixFilePermissions.toString(attributes.permissions()) + ")");
             }
         }
