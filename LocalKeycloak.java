@@ -117,6 +117,9 @@ public final class LocalKeycloak implements AutoCloseable {
             if (ours && !answers(issuer)) {
                 progress.accept("A Keycloak started earlier is still starting; waiting for it");
                 awaitAnswer(issuer, null, home, progress);
+                if (lifetime == Lifetime.WHILE_USED) {
+                    markUsed(home, issuer);
+                }
             }
             if (answers(issuer)) {
                 progress.accept("Using the Keycloak already running at " + issuer);
@@ -178,6 +181,9 @@ public final class LocalKeycloak implements AutoCloseable {
         } catch (LoginException e) {
             new LocalKeycloak(issuer, process.toHandle(), progress).close();
             throw e;
+        }
+        if (lifetime == Lifetime.WHILE_USED) {
+            markUsed(home, issuer); // the idle time counts from now: a first start alone can take longer than a short idle time
         }
         return keycloak;
     }
@@ -260,6 +266,7 @@ public final class LocalKeycloak implements AutoCloseable {
         return home.getParent().resolve("keycloak-" + issuer.getPort() + ".used");
     }
 
+    /** Now is the last use: when a run begins to use Keycloak, and when a Keycloak it waited for answers. */
     private static void markUsed(Path home, URI issuer) throws IOException {
         Files.writeString(usedFile(home, issuer), Instant.now().getEpochSecond() + "\n");
     }

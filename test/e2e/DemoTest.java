@@ -32,7 +32,11 @@ class DemoTest {
         try (CliProcess cli = CliProcess.start(Map.of("CLI_WRAPPER", "env --default-signal=INT,TERM,HUP",
                 "OCS_LOGIN_DEMO_IDLE_SECONDS", "15"), "--demo", "--authority", STAYING.toString(), "--no-browser", "--timeout", "300")) {
             cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(240));
+            long waiting = java.time.Instant.now().getEpochSecond();
             assertTrue(cli.err().contains("Starting Keycloak"), cli.err());
+            // the idle time counts from when Keycloak answered, not from before its start (which alone can take longer than 15 s)
+            long lastUse = Long.parseLong(java.nio.file.Files.readString(LocalKeycloak.cacheFolder().resolve("keycloak-18081.used")).strip());
+            assertTrue(lastUse >= waiting - 2, "the last use is when Keycloak answered: " + lastUse + ", the wait began at " + waiting);
             assertTrue(cli.err().contains("It stays up until it has not been used for 15 s, so that the next --demo answers at once"
                     + " (./jbang LocalKeycloak.java stop ends it now)"), cli.err());
             assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(cli.pid())).start().waitFor());
