@@ -107,29 +107,36 @@ public final class LocalKeycloak implements AutoCloseable {
         try (FileChannel lockFile = FileChannel.open(cache.resolve("keycloak.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = lockFile.lock()) {
             if (lifetime == Lifetime.WHILE_USED) {
-                markUsed(home, issuer);
+                markUsed(home, issuer); // first: one that has been idle for just that long is not stopped under this run
             }
-            boolean ours = processes(home, issuer).findAny().isPresent();
-            if (!portIsFree(issuer.getPort()) && !ours && !answers(issuer)) {
-                throw failed("Port " + issuer.getPort() + " is in use by another program, not by this project's Keycloak; stop that"
-                        + " program, or run a Keycloak on another port: --authority http://127.0.0.1:PORT" + issuer.getPath(), null);
+            LocalKeycloak keycloak = serve(home, issuer, progress, options, lifetime);
+            if (lifetime == Lifetime.WHILE_USED) {
+                markUsed(home, issuer); // and once it answers: a first start alone can take longer than a short idle time
             }
-            if (ours && !answers(issuer)) {
-                progress.accept("A Keycloak started earlier is still starting; waiting for it");
-                awaitAnswer(issuer, null, home, progress);
-                if (lifetime == Lifetime.WHILE_USED) {
-                    markUsed(home, issuer);
-                }
-            }
-            if (answers(issuer)) {
-                progress.accept("Using the Keycloak already running at " + issuer);
-                return new LocalKeycloak(issuer, null, progress);
-            }
-            build(fetch(home, progress), progress);
-            return start(home, issuer, progress, options, lifetime);
+            return keycloak;
         } catch (IOException e) {
             throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
         }
+    }
+
+    /** The one that runs (or is still starting), else one fetched, built and started now. */
+    private static LocalKeycloak serve(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime)
+            throws IOException, LoginException {
+        boolean ours = processes(home, issuer).findAny().isPresent();
+        if (!portIsFree(issuer.getPort()) && !ours && !answers(issuer)) {
+            throw failed("Port " + issuer.getPort() + " is in use by another program, not by this project's Keycloak; stop that"
+                    + " program, or run a Keycloak on another port: --authority http://127.0.0.1:PORT" + issuer.getPath(), null);
+        }
+        if (ours && !answers(issuer)) {
+            progress.accept("A Keycloak started earlier is still starting; waiting for it");
+            awaitAnswer(issuer, null, home, progress);
+        }
+        if (answers(issuer)) {
+            progress.accept("Using the Keycloak already running at " + issuer);
+            return new LocalKeycloak(issuer, null, progress);
+        }
+        build(fetch(home, progress), progress);
+        return start(home, issuer, progress, options, lifetime);
     }
 
     public URI issuer() {
@@ -181,9 +188,6 @@ public final class LocalKeycloak implements AutoCloseable {
         } catch (LoginException e) {
             new LocalKeycloak(issuer, process.toHandle(), progress).close();
             throw e;
-        }
-        if (lifetime == Lifetime.WHILE_USED) {
-            markUsed(home, issuer); // the idle time counts from now: a first start alone can take longer than a short idle time
         }
         return keycloak;
     }
@@ -266,7 +270,7 @@ public final class LocalKeycloak implements AutoCloseable {
         return home.getParent().resolve("keycloak-" + issuer.getPort() + ".used");
     }
 
-    /** Now is the last use: when a run begins to use Keycloak, and when a Keycloak it waited for answers. */
+    /** Now is the last use, which the watchdog reads. */
     private static void markUsed(Path home, URI issuer) throws IOException {
         Files.writeString(usedFile(home, issuer), Instant.now().getEpochSecond() + "\n");
     }

@@ -106,10 +106,7 @@ final class PrivateFolder implements AutoCloseable {
         Path at = parent;
         try {
             PosixFileAttributes parentAttributes = attributes(secure);
-            boolean othersWrite = !java.util.Collections.disjoint(parentAttributes.permissions(), OTHERS_WRITE);
-            // the sticky bit is no POSIX attribute: read by name, and trusted only if the name still leads to the folder opened
-            owners.checkParent(parent, parentAttributes, othersWrite && parentAttributes.fileKey().equals(
-                    Files.readAttributes(parent, BasicFileAttributes.class).fileKey()) && isSticky(parent));
+            owners.checkParent(parent, parentAttributes, parentAttributes.fileKey());
             List<String> chain = new ArrayList<>();
             chain.add(absolute.getFileName().toString());
             chain.addAll(List.of(inside));
@@ -139,8 +136,7 @@ final class PrivateFolder implements AutoCloseable {
     private static PrivateFolder openByName(Path root, String[] inside, Owners owners) throws IOException {
         Path parent = root.getParent();
         if (POSIX) {
-            PosixFileAttributes attributes = Files.readAttributes(parent, PosixFileAttributes.class);
-            owners.checkParent(parent, attributes, !java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE) && isSticky(parent));
+            owners.checkParent(parent, Files.readAttributes(parent, PosixFileAttributes.class), null);
         }
         Path at = root;
         List<String> chain = new ArrayList<>(List.of(inside));
@@ -182,6 +178,11 @@ final class PrivateFolder implements AutoCloseable {
         return folder.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
     }
 
+    /** Whether {@code attributes} grant any of {@code permissions} (a set operation: no stream in a cache hit). */
+    private static boolean any(PosixFileAttributes attributes, Set<PosixFilePermission> permissions) {
+        return !java.util.Collections.disjoint(attributes.permissions(), permissions);
+    }
+
     private static boolean isSticky(Path folder) throws IOException {
         return (((Integer) Files.getAttribute(folder, "unix:mode")) & 01000) != 0;
     }
@@ -212,7 +213,7 @@ final class PrivateFolder implements AutoCloseable {
             if (after.isEmpty() || attributes != null && !after.get().attributes().fileKey().equals(attributes.fileKey())) {
                 throw new Unsafe(path.resolve(name) + " was replaced while it was read");
             }
-            boolean others = attributes != null && !java.util.Collections.disjoint(attributes.permissions(), OTHERS_READ);
+            boolean others = attributes != null && any(attributes, OTHERS_READ);
             return Optional.of(new Contents(in.readNBytes(maxBytes + 1), others));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
@@ -381,13 +382,18 @@ final class PrivateFolder implements AutoCloseable {
             return new com.sun.security.auth.module.UnixSystem().getUid();
         }
 
-        /** The root's parent: this user's or root's, and nobody else can write it unless it is sticky. */
-        void checkParent(Path parent, PosixFileAttributes attributes, boolean sticky) throws IOException {
+        /**
+         * The root's parent: this user's or root's, and nobody else can write it unless it is sticky.
+         * The sticky bit is no POSIX attribute: it is read by name, only of a folder others can write,
+         * and trusted only if the name still leads to the folder opened ({@code openedKey}, when one was).
+         */
+        void checkParent(Path parent, PosixFileAttributes attributes, Object openedKey) throws IOException {
             UserPrincipal owner = attributes.owner();
             if (!owner.equals(me) && !owner.equals(root())) {
                 throw new Unsafe(parent + " belongs to " + owner.getName() + ", not to you or root");
             }
-            if (!sticky && !java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE)) {
+            if (any(attributes, OTHERS_WRITE) && !(isSticky(parent)
+                    && (openedKey == null || openedKey.equals(Files.readAttributes(parent, BasicFileAttributes.class).fileKey())))) {
                 throw new Unsafe(parent + " can be written by other users and is not sticky (mode "
                         + PosixFilePermissions.toString(attributes.permissions()) + ")");
             }
@@ -411,7 +417,7 @@ final class PrivateFolder implements AutoCloseable {
             if (!attributes.owner().equals(me)) {
                 throw new Unsafe(path + " belongs to " + attributes.owner().getName() + ", not to you");
             }
-            if (!java.util.Collections.disjoint(attributes.permissions(), OTHERS_WRITE)) {
+            if (any(attributes, OTHERS_WRITE)) {
                 throw new Unsafe(path + " can be written by other users (mode " + PosixFilePermissions.toString(attributes.permissions()) + ")");
             }
         }

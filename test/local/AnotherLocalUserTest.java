@@ -262,6 +262,28 @@ class AnotherLocalUserTest {
         assertTrue(result.err().lines().anyMatch(line -> line.startsWith(provider.issuer() + "/authorize?")), "the URL is printed: " + result);
     }
 
+    /** A token entry that belongs to the other user (planted, or given away) is never read: exit 17, naming its owner. */
+    @Test
+    void aTokenEntryOfTheOtherUserIsRefused() throws Exception {
+        Path folder = work.resolve("tokens");
+        TokenCache.Key key = new TokenCache.Key(provider.issuer().toString(), "cli", "ocsapi", "");
+        Log log = new Log(System.err, false, true);
+        Path file;
+        try (TokenCache.Locked entry = new TokenCache(folder).open(key, Duration.ofSeconds(5), log)) {
+            entry.write(TokenCache.Entry.of(new JSONObject().put("access_token", "their-access-token").put("token_type", "Bearer")
+                    .put("expires_in", 3600), java.time.Instant.now()));
+            file = entry.file();
+        }
+        Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OtherUser.NAME));
+        LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class, () -> {
+            try (TokenCache.Locked entry = new TokenCache(folder).open(key, Duration.ofSeconds(5), log)) {
+                entry.read(log);
+            }
+        });
+        assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
+        assertTrue(e.getMessage().contains("belongs to " + OtherUser.NAME), e.getMessage());
+    }
+
     /**
      * A token file that others could read (0644 in a 0755 folder), and that the other user did read:
      * it is never used; its refresh token is revoked, the file deleted, and the sign-in done again.

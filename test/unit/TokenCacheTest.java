@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -149,20 +148,14 @@ class TokenCacheTest {
         assertTrue(e.getMessage().contains("can be written by other users (mode rwxrwxrwx)"), e.getMessage());
     }
 
+    /** (An entry of another user's is AnotherLocalUserTest's: giving a file away takes root.) */
     @Test
-    void anEntryOfAnotherOwnerOrWritableByOthersIsRefused() throws Exception {
+    void anEntryOthersCanWriteIsRefused() throws Exception {
         Path file = write(tokenResponse());
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
         LoginException e = assertThrows(LoginException.class, this::read);
         assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
         assertTrue(e.getMessage().contains("can be written by other users"), e.getMessage());
-
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        UserPrincipal nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-        Files.setOwner(file, nobody);
-        e = assertThrows(LoginException.class, this::read);
-        assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
-        assertTrue(e.getMessage().contains("belongs to nobody"), e.getMessage());
     }
 
     @Test
