@@ -1,10 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
 //SOURCES cli/IniFile.java login/LoginException.java login/Urls.java system/Http.java system/HttpFailures.java system/Tls.java
 //SOURCES system/CaFile.java system/SelectorStop.java system/Proxies.java system/Log.java system/PrivateFolder.java system/UserFolders.java
-//SOURCES system/ChildProcess.java
+//SOURCES system/ChildProcess.java system/PortOwner.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
 
@@ -46,10 +47,28 @@ public final class LocalKeycloak implements AutoCloseable {
 
     public static final String VERSION = "26.7.3";
     /** The build's options (kc.sh build); a change means a new build. */
-    private static final List<String> BUILD_OPTIONS = List.of("--db=dev-file", "--cache=local", "--health-enabled=false", "--metrics-enabled=false");
+    private static final List<String> BUILD_OPTIONS = List.of("--db=dev-file", "--health-enabled=false", "--metrics-enabled=false");
+    /**
+     * Options of every start: a cache of its own, no cluster. {@code --cache} is a run-time option in
+     * Keycloak 26; without it Keycloak starts JGroups, listening on the host's network address.
+     */
+    private static final List<String> RUN_OPTIONS = List.of("--cache=local");
+    /**
+     * The demo's own administrator, made by the first start of each database (Keycloak's bootstrap
+     * admin), with a random password kept in the private cache folder: so that no other local user
+     * can make themselves admin on the welcome page, and so that a run can prove that the Keycloak
+     * answering on its port is this user's own.
+     */
+    static final String ADMIN = "ocs-pkce-login-admin";
+    /** The file in the cache folder that holds {@link #ADMIN}'s password. */
+    private static final String ADMIN_PASSWORD_FILE = "keycloak-admin-password";
+    /** How long a stop may take: the first stop after a start on Java 25 or later writes the AOT cache (about 200 MB). */
+    private static final Duration STOP_LIMIT = Duration.ofMinutes(5);
     private static final Duration START_LIMIT = Duration.ofMinutes(4);
     /** How long the demo's Keycloak stays up after its last use, unless OCS_LOGIN_DEMO_IDLE_SECONDS says otherwise. */
     static final Duration DEMO_IDLE = Duration.ofMinutes(30);
+    /** The environment variable that changes {@link #DEMO_IDLE}. */
+    public static final String IDLE_VARIABLE = "OCS_LOGIN_DEMO_IDLE_SECONDS";
 
     /** How long a Keycloak started now lives. */
     public enum Lifetime {
@@ -119,24 +138,95 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    /** The one that runs (or is still starting), else one fetched, built and started now. */
+    /**
+     * The one that runs (or is still starting), else one fetched, built and started now. A Keycloak
+     * that answers is used only when this user's own program listens on its port, as the kernel says
+     * ({@link PortOwner}): what answers there is never asked to prove it, which would hand it a
+     * secret. Another user's program on the port is said, and never used.
+     */
     private static LocalKeycloak serve(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime)
             throws IOException, LoginException {
-        boolean ours = processes(home, issuer).findAny().isPresent();
-        if (!portIsFree(issuer.getPort()) && !ours && !answers(issuer)) {
-            throw failed("Port " + issuer.getPort() + " is in use by another program, not by this project's Keycloak; stop that"
-                    + " program, or run a Keycloak on another port: --authority http://127.0.0.1:PORT" + issuer.getPath(), null);
-        }
-        if (ours && !answers(issuer)) {
+        char[] password = adminPassword(home.getParent());
+        List<ProcessHandle> ours = mine(processes(home, issuer)).toList();
+        if (!ours.isEmpty() && !answers(issuer)) {
             progress.accept("A Keycloak started earlier is still starting; waiting for it");
             awaitAnswer(issuer, null, home, progress);
         }
+        PortOwner.Owner owner = PortOwner.of127(issuer.getPort());
         if (answers(issuer)) {
-            progress.accept("Using the Keycloak already running at " + issuer);
-            return new LocalKeycloak(issuer, null, progress);
+            if (owner != PortOwner.Owner.ME) {
+                throw taken(issuer, owner == PortOwner.Owner.UNKNOWN ? "answers, but who listens on it cannot be told on this"
+                        + " machine, so it is not used" : "answers, but not as your own Keycloak: another user's program listens on it");
+            }
+            if (ours.isEmpty() || isCurrent(database(home, issuer))) {
+                progress.accept("Using the Keycloak already running at " + issuer);
+                return new LocalKeycloak(issuer, null, progress);
+            }
+            progress.accept("The Keycloak running at " + issuer + " was started with another realm file, or without an admin"
+                    + " of yours (by an older version of these scripts): restarting it");
+            stop(ours.stream(), progress);
+        } else if (!portIsFree(issuer.getPort())) {
+            throw taken(issuer, "is in use by another program" + (owner == PortOwner.Owner.ME ? " of yours" : owner
+                    == PortOwner.Owner.ANOTHER ? ", another user's" : "") + ", not by your own Keycloak");
         }
         build(fetch(home, progress), progress);
-        return start(home, issuer, progress, options, lifetime);
+        return start(home, issuer, progress, options, lifetime, password);
+    }
+
+    private static LoginException taken(URI issuer, String what) {
+        return failed("Port " + issuer.getPort() + " " + what + ". Stop that program, or run the demo's Keycloak on another"
+                + " port: --authority http://127.0.0.1:PORT" + issuer.getPath(), null);
+    }
+
+    /**
+     * The password of {@link #ADMIN}: random, made once, kept 0600 in the private cache folder (the
+     * rule of {@link PrivateFolder}). Keycloak gets it in its environment, which only this user can read.
+     */
+    static char[] adminPassword(Path cache) throws LoginException {
+        try (PrivateFolder folder = PrivateFolder.open(cache)) {
+            java.util.Optional<PrivateFolder.Contents> kept = folder.read(ADMIN_PASSWORD_FILE, 256);
+            if (kept.isPresent() && !kept.get().readableByOthers()) {
+                String password = new String(kept.get().bytes(), StandardCharsets.US_ASCII).strip();
+                if (password.matches("[A-Za-z0-9_-]{32,256}")) {
+                    return password.toCharArray();
+                }
+            }
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            folder.write(ADMIN_PASSWORD_FILE, (password + "\n").getBytes(StandardCharsets.US_ASCII));
+            return password.toCharArray();
+        } catch (PrivateFolder.Unsafe e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "Keycloak is not started from " + cache + ": "
+                    + e.getMessage() + "; that folder must be yours alone (or set XDG_CACHE_HOME to a folder of your own)");
+        } catch (IOException e) {
+            throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
+        }
+    }
+
+    /**
+     * Whether this user's Keycloak at {@code issuer}'s origin has {@link #ADMIN}: its master realm lets
+     * it sign in with {@code password}. Asked only of a Keycloak this user's own program listens for
+     * (the password in a POST body, never in a URL or a command line).
+     */
+    static boolean provesOwn(URI issuer, char[] password) {
+        URI token = URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority() + "/realms/master/protocol/openid-connect/token");
+        try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            Map<String, Object> form = new java.util.LinkedHashMap<>();
+            form.put("grant_type", "password");
+            form.put("client_id", "admin-cli");
+            form.put("username", ADMIN);
+            form.put("password", new String(password));
+            return http.post(token, form, "Keycloak's master realm").status() == 200;
+        } catch (LoginException e) {
+            return false;
+        }
+    }
+
+    /** The processes of {@code processes} that are this user's. */
+    private static Stream<ProcessHandle> mine(Stream<ProcessHandle> processes) {
+        String me = System.getProperty("user.name");
+        return processes.filter(process -> process.info().user().map(me::equals).orElse(false));
     }
 
     public URI issuer() {
@@ -147,15 +237,14 @@ public final class LocalKeycloak implements AutoCloseable {
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
-            progress.accept("Stopping the local Keycloak");
-            stop(Stream.concat(Stream.of(process), process.descendants()));
+            stop(Stream.concat(Stream.of(process), process.descendants()), progress);
         }
     }
 
-    private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime)
-            throws IOException, LoginException {
+    private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime,
+            char[] adminPassword) throws IOException, LoginException {
         String realm = Path.of(issuer.getPath()).getFileName().toString();
-        Path data = home.resolve("data").resolve("h2-" + issuer.getPort());
+        Path data = database(home, issuer);
         resetIfTheRealmChanged(home, data, issuer);
         Path imports = Files.createDirectories(home.resolve("data").resolve("import"));
         try (InputStream realmFile = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
@@ -174,10 +263,14 @@ public final class LocalKeycloak implements AutoCloseable {
                 "--db-url=jdbc:h2:file:" + data.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE;DB_CLOSE_ON_EXIT=FALSE", "--import-realm",
                 // each token request as a line in the log (type="CODE_TO_TOKEN", "REFRESH_TOKEN"...), for the tests to count
                 "--log-level=INFO,org.keycloak.events:DEBUG"));
+        command.addAll(RUN_OPTIONS);
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(home, issuer).toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File(windows ? "NUL" : "/dev/null")));
         onThisJava(builder, home);
+        // The first start of a database makes the admin; a process's environment is readable by its user alone.
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", new String(adminPassword));
         Process process = builder.start();
         if (lifetime == Lifetime.WHILE_USED && !windows) {
             watch(process.pid(), home, issuer); // from now: a run cancelled while Keycloak starts leaves none behind for ever
@@ -188,6 +281,10 @@ public final class LocalKeycloak implements AutoCloseable {
         } catch (LoginException e) {
             new LocalKeycloak(issuer, process.toHandle(), progress).close();
             throw e;
+        }
+        if (!provesOwn(issuer, adminPassword)) { // it is this process that answers: the port was free, and Keycloak took it
+            new LocalKeycloak(issuer, process.toHandle(), progress).close();
+            throw failed("The Keycloak started at " + issuer + " did not make its admin (" + ADMIN + "); see its log " + log(home, issuer), null);
         }
         return keycloak;
     }
@@ -239,21 +336,11 @@ public final class LocalKeycloak implements AutoCloseable {
 
     /**
      * The database of a port is made anew when the realm file changed since it was imported (Keycloak
-     * imports a realm only into a database that does not have it yet).
+     * imports a realm only into a database that does not have it yet), or when it was made without
+     * {@link #ADMIN}.
      */
     private static void resetIfTheRealmChanged(Path home, Path data, URI issuer) throws IOException {
-        byte[] realm;
-        try (InputStream in = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
-            realm = in.readAllBytes();
-        }
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(realm));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-        Path imported = data.resolve("realm.sha256");
-        if (Files.isRegularFile(imported) && Files.readString(imported).strip().equals(hash)) {
+        if (isCurrent(data)) {
             return;
         }
         if (Files.isDirectory(data)) {
@@ -262,7 +349,29 @@ public final class LocalKeycloak implements AutoCloseable {
             }
         }
         Files.createDirectories(data);
-        Files.writeString(imported, hash + "\n");
+        Files.writeString(data.resolve("realm.sha256"), databaseVersion() + "\n");
+    }
+
+    /** The database of {@code issuer}'s port, in {@code home}. */
+    private static Path database(Path home, URI issuer) {
+        return home.resolve("data").resolve("h2-" + issuer.getPort());
+    }
+
+    /** Whether the database in {@code data} was made from this realm file, with {@link #ADMIN}. */
+    private static boolean isCurrent(Path data) throws IOException {
+        Path imported = data.resolve("realm.sha256");
+        return Files.isRegularFile(imported) && Files.readString(imported).strip().equals(databaseVersion());
+    }
+
+    /** What a database is made from: the realm file, and (since Keycloak makes it only with a new database) the admin. */
+    private static String databaseVersion() throws IOException {
+        try (InputStream in = LocalKeycloak.class.getResourceAsStream("/ocs-pkce-demo-realm.json")) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(in.readAllBytes());
+            return HexFormat.of().formatHex(digest.digest(("\nbootstrap admin " + ADMIN).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     /** The last use of the demo's Keycloak on {@code issuer}'s port, which its watchdog reads. */
@@ -303,7 +412,7 @@ public final class LocalKeycloak implements AutoCloseable {
     /** {@code OCS_LOGIN_DEMO_IDLE_SECONDS}, else {@link #DEMO_IDLE}. */
     static long idleSeconds() {
         try {
-            return Math.max(1, Long.parseLong(System.getenv().getOrDefault("OCS_LOGIN_DEMO_IDLE_SECONDS", "").strip()));
+            return Math.max(1, Long.parseLong(System.getenv().getOrDefault(IDLE_VARIABLE, "").strip()));
         } catch (NumberFormatException e) {
             return DEMO_IDLE.toSeconds();
         }
@@ -342,7 +451,7 @@ public final class LocalKeycloak implements AutoCloseable {
 
     /** The processes of the Keycloak in {@code home} that serves {@code issuer}'s port (kc.sh and its JVM). */
     static Stream<ProcessHandle> processes(Path home, URI issuer) {
-        String port = "--http-port=" + issuer.getPort();
+        String port = "--http-port=" + issuer.getPort() + " ";
         return processes(home).filter(process -> process.info().commandLine().map(line -> line.contains(port)).orElse(false));
     }
 
@@ -360,12 +469,14 @@ public final class LocalKeycloak implements AutoCloseable {
         if (Files.isRegularFile(home.resolve("bin").resolve("kc.sh"))) {
             return home;
         }
-        progress.accept("Fetching Keycloak " + VERSION + " (about 170 MB) from Maven Central with mvn; this happens once");
+        progress.accept("Fetching Keycloak " + VERSION + " (about " + FETCH_MEGABYTES + " MB, with Maven's own plugin) from Maven"
+                + " Central with mvn; this happens once");
         Path unpacking = Files.createTempDirectory(cache, "unpacking-");
         boolean windows = System.getProperty("os.name").startsWith("Windows");
         Process mvn;
         try {
-            mvn = ChildProcess.withoutSecrets(new ProcessBuilder(windows ? "mvn.cmd" : "mvn", "-q", "-B", "dependency:unpack",
+            // Not -q: the log says what was downloaded and how much ("Downloaded from central: ... (12 kB at ...)").
+            mvn = ChildProcess.withoutSecrets(new ProcessBuilder(windows ? "mvn.cmd" : "mvn", "-B", "dependency:unpack",
                     "-Dartifact=org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip", "-DoutputDirectory=" + unpacking)
                     .directory(unpacking.toFile()) // Maven leaves a marker folder in its working folder
                     .redirectErrorStream(true)
@@ -374,9 +485,12 @@ public final class LocalKeycloak implements AutoCloseable {
         } catch (IOException e) {
             throw failed("Keycloak is not in " + cache + " yet, and Maven (mvn) is needed to fetch it: " + e.getMessage(), e);
         }
-        // Maven downloads into its local repository, Maven's own ~/.m2 (user.home, as Maven has it): its size is the progress.
+        // What Maven downloaded is in its log once each file is complete; the Keycloak archive, while it
+        // arrives, grows in Maven's local repository (Maven's own ~/.m2: user.home, as Maven has it).
         Path download = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "keycloak", "keycloak-quarkus-dist", VERSION);
-        if (!waitWithProgress(mvn, progress, "fetching", () -> ", " + megabytes(download) + " of about 170 MB") || mvn.exitValue() != 0) {
+        Path mvnLog = cache.resolve("mvn.log");
+        if (!waitWithProgress(mvn, progress, "fetching", () -> ", " + downloadedMegabytes(mvnLog, download) + " of about "
+                + FETCH_MEGABYTES + " MB") || mvn.exitValue() != 0) {
             throw failed("mvn could not fetch Keycloak " + VERSION + "; see " + cache.resolve("mvn.log"), null);
         }
         Files.move(unpacking.resolve("keycloak-" + VERSION), home, StandardCopyOption.ATOMIC_MOVE);
@@ -403,12 +517,39 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    private static long megabytes(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.mapToLong(file -> file.toFile().length()).sum() / (1024 * 1024);
-        } catch (IOException | UncheckedIOException notYet) {
-            return 0;
+    /** What a first fetch downloads: Keycloak's archive and the Maven plugin that unpacks it (measured on an empty account). */
+    static final int FETCH_MEGABYTES = 190;
+
+    /**
+     * The megabytes downloaded so far: the files Maven's log names as downloaded (its plugins), and
+     * Keycloak's archive as far as it has arrived in {@code archiveFolder}.
+     */
+    static long downloadedMegabytes(Path mvnLog, Path archiveFolder) {
+        double kilobytes = 0;
+        try (Stream<String> lines = Files.lines(mvnLog)) {
+            java.util.regex.Pattern size = java.util.regex.Pattern.compile("Downloaded from .*\\(([0-9.]+) (B|kB|MB|GB) at");
+            for (String line : (Iterable<String>) lines::iterator) {
+                java.util.regex.Matcher matcher = size.matcher(line);
+                if (matcher.find() && !line.contains("keycloak-quarkus-dist")) {
+                    double value = Double.parseDouble(matcher.group(1));
+                    kilobytes += switch (matcher.group(2)) {
+                        case "B" -> value / 1000;
+                        case "kB" -> value;
+                        case "MB" -> value * 1000;
+                        default -> value * 1000_000;
+                    };
+                }
+            }
+        } catch (IOException | UncheckedIOException | NumberFormatException notYet) {
+            // nothing logged yet
         }
+        long archive;
+        try (Stream<Path> files = Files.list(archiveFolder)) {
+            archive = files.mapToLong(file -> file.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException notYet) {
+            archive = 0;
+        }
+        return Math.round(kilobytes / 1000 + archive / 1e6);
     }
 
     /** Whether the realm's discovery document answers: Keycloak is up, with our realm imported. */
@@ -450,17 +591,52 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    /** Asks the processes to stop (Keycloak shuts down cleanly on SIGTERM), and kills what is left after 30 s. */
-    private static void stop(Stream<ProcessHandle> keycloak) {
-        List<ProcessHandle> processes = keycloak.toList();
-        processes.forEach(ProcessHandle::destroy);
+    /**
+     * Asks the processes to stop (Keycloak shuts down cleanly on SIGTERM), saying so at once and every
+     * 5 s while they end, and returns when they are gone: on Java 25 and later, the first stop after a
+     * start writes the AOT cache for the next start, which can take a minute or two on 2 cores. What
+     * is left after {@link #STOP_LIMIT} is killed.
+     *
+     * @return whether every process could be asked to stop (false: another user's, which this user cannot signal)
+     */
+    private static boolean stop(Stream<ProcessHandle> keycloak, Consumer<String> progress) {
+        List<ProcessHandle> processes = keycloak.filter(ProcessHandle::isAlive).toList();
+        if (processes.isEmpty()) {
+            return true;
+        }
+        boolean writesAotCache = processes.stream().anyMatch(process -> process.info().commandLine()
+                .map(line -> line.contains("-XX:AOTCacheOutput=")).orElse(false));
+        progress.accept("Stopping the local Keycloak (process " + processes.get(0).pid() + ")" + (writesAotCache
+                ? "; as this is its first stop on this Java, it also writes its start-up cache (about 200 MB) for the next start,"
+                        + " which can take a minute or two"
+                : ""));
+        boolean signalled = true;
         for (ProcessHandle process : processes) {
-            try {
-                process.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
+            signalled &= process.destroy() || !process.isAlive();
+        }
+        long started = System.nanoTime();
+        long deadline = started + STOP_LIMIT.toNanos();
+        for (ProcessHandle process : processes) {
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    process.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    progress.accept("  ... still stopping (" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s)");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return signalled;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    break;
+                }
+            }
+            if (process.isAlive()) {
                 process.destroyForcibly();
             }
         }
+        if (signalled) {
+            progress.accept("Keycloak stopped after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
+        }
+        return signalled;
     }
 
     private static List<String> resourceLines(String name) {
@@ -490,7 +666,11 @@ public final class LocalKeycloak implements AutoCloseable {
         return serves ? 0 : 3;
     }
 
-    /** {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends it; {@code status} tells. */
+    /**
+     * {@code start} leaves Keycloak running (for the benchmark, or a warm demo); {@code stop} ends this
+     * user's Keycloaks of these scripts (or the one on {@code PORT}), and returns when they are gone;
+     * {@code status} tells.
+     */
     public static void main(String... args) throws Exception {
         String command = args.length == 0 ? "status" : args[0];
         URI issuer = demoIssuer();
@@ -500,13 +680,30 @@ public final class LocalKeycloak implements AutoCloseable {
                 System.err.println("Keycloak serves " + issuer + "; stop it with: ./jbang LocalKeycloak.java stop");
             }
             case "stop" -> {
-                List<ProcessHandle> running = processes(cacheFolder().resolve("keycloak-" + VERSION)).toList();
-                stop(running.stream());
-                System.err.println(running.isEmpty() ? "No Keycloak of these scripts is running" : "Keycloak stopped");
+                String port = args.length > 1 ? args[1] : "";
+                List<ProcessHandle> running = processes(cacheFolder().resolve("keycloak-" + VERSION))
+                        .filter(process -> port.isEmpty() || process.info().commandLine().map(line -> line.contains("--http-port=" + port + " "))
+                                .orElse(false)).toList();
+                List<ProcessHandle> mine = mine(running.stream()).toList();
+                for (ProcessHandle other : running) {
+                    if (!mine.contains(other)) {
+                        System.err.println("Not stopped: the Keycloak process " + other.pid() + " runs as "
+                                + other.info().user().orElse("another user") + ", not as you");
+                    }
+                }
+                if (running.isEmpty()) {
+                    System.err.println("No Keycloak of these scripts is running");
+                } else if (!mine.isEmpty() && !stop(mine.stream(), System.err::println)) {
+                    System.err.println("Keycloak could not be asked to stop: it is not yours to signal");
+                    System.exit(1);
+                }
+                if (mine.size() < running.size()) {
+                    System.exit(1);
+                }
             }
             case "status" -> System.exit(status(issuer));
             default -> {
-                System.err.println("usage: LocalKeycloak.java start|stop|status");
+                System.err.println("usage: LocalKeycloak.java start | stop [PORT] | status");
                 System.exit(2);
             }
         }

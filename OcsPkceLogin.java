@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //CDS
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -Xlog:disable -Xlog:all=warning,cds*=off:stderr
 //JAVA_OPTIONS --add-opens java.net.http/jdk.internal.net.http=ALL-UNNAMED
@@ -18,6 +19,7 @@
 //SOURCES cli/Cancellation.java cli/AotTraining.java
 //SOURCES system/Http.java system/HttpFailures.java system/Tls.java system/CaFile.java system/SelectorStop.java system/Proxies.java
 //SOURCES system/Browser.java system/ChildProcess.java system/PrivateFolder.java system/UserFolders.java system/Log.java
+//SOURCES system/PortOwner.java
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -105,15 +107,15 @@ public final class OcsPkceLogin {
                 return LoginException.Exit.OK.code;
             }
             Session.Grant grant = switch (arguments.signIn()) {
-                case BROWSER -> connection -> login(connection, config, new BrowserSignIn(chosen), !arguments.noPar(), limits, log);
+                case BROWSER -> (connection, left) -> login(connection, config, new BrowserSignIn(chosen), !arguments.noPar(), left, log);
                 case PASTE -> {
                     PasteBack pasted = PasteBack.from(in); // a closed stdin is said at once, before any call to the provider
-                    yield connection -> login(connection, config, pasted, !arguments.noPar(), limits, log);
+                    yield (connection, left) -> login(connection, config, pasted, !arguments.noPar(), left, log);
                 }
-                case DEVICE -> connection -> DeviceLogin.login(connection, config, chosen, limits, log);
+                case DEVICE -> (connection, left) -> DeviceLogin.login(connection, config, chosen, left, log);
                 case CLIENT_CREDENTIALS -> {
                     char[] secret = MachineLogin.secret(config, System.getenv()); // a missing or unsafe secret is said at once
-                    yield connection -> MachineLogin.login(connection, config, secret.clone(), log);
+                    yield (connection, left) -> MachineLogin.login(connection, config, secret.clone(), log);
                 }
             };
             JSONObject tokens = Session.tokens(config, key, arguments.cache(), limits, log, connect, grant);

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DEPS org.junit:junit-bom:6.1.3@pom
 //DEPS commons-cli:commons-cli:1.11.0
 //DEPS org.apache.commons:commons-text:1.15.0

@@ -6,9 +6,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.apache.commons.cli.AmbiguousOptionException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
@@ -58,16 +58,16 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
             new Flag(null, "paste", null, Group.SIGN_IN, "Sign in anywhere, then paste the address it ended at"),
             new Flag(null, "no-par", null, Group.SIGN_IN, "Never push the request first (RFC 9126), even where taken"),
             new Flag(null, "client-credentials", null, Group.SIGN_IN, "A machine's token, with OCS_LOGIN_CLIENT_SECRET"),
-            new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: 60)"),
+            new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: " + Session.DEFAULT_MIN_VALIDITY.toSeconds() + ")"),
             new Flag(null, "force-login", null, Group.CACHE, "Sign in even when the cache has tokens"),
             new Flag(null, "no-cache", null, Group.CACHE, "Neither read nor write the token cache"),
             new Flag(null, "cache-dir", "DIR", Group.CACHE, "Cache folder (default: ~/.cache/ocs-pkce-login)"),
             new Flag(null, "logout", null, Group.CACHE, "Revoke the refresh token and delete the tokens"),
             new Flag(null, "status", null, Group.CACHE, "List the cached logins (no token, no network)"),
             new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), or json with the ID token claims"),
-            new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "How long to wait for the sign-in (default: 300)"),
-            new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: 10)"),
-            new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: 30)"),
+            new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "The longest a run may wait for a sign-in (default: " + Limits.DEFAULT_TIMEOUT.toSeconds() + ")"),
+            new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: " + Limits.DEFAULT_CONNECT_TIMEOUT.toSeconds() + ")"),
+            new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: " + Limits.DEFAULT_READ_TIMEOUT.toSeconds() + ")"),
             new Flag("v", "verbose", null, Group.OUTPUT, "Details and stack traces (secrets stay masked)"),
             new Flag("q", "quiet", null, Group.OUTPUT, "Nothing on stderr but errors"),
             new Flag(null, "completion", "SHELL", Group.OUTPUT, "Print a completion script: bash or zsh"),
@@ -85,29 +85,39 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
         }
     }
 
-    /** Parses {@code args}; a mistake is a USAGE failure that names the option. */
+    /**
+     * Parses {@code args}; a mistake is a USAGE failure that names the option. An option is matched
+     * by its whole name only: a prefix would let {@code --client-secret VALUE} pass as
+     * {@code --client-secret-file VALUE}, and the secret would then be echoed as a file name.
+     */
     static Arguments parse(String... args) throws LoginException {
         CommandLine line;
         try {
-            line = DefaultParser.builder().get().parse(OPTIONS, args);
-        } catch (AmbiguousOptionException e) {
-            throw usage("'" + e.getOption() + "' could be any of --" + String.join(", --", e.getMatchingOptions()));
+            line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(OPTIONS, args);
         } catch (UnrecognizedOptionException e) {
-            throw usage("unknown option '" + Log.printable(e.getOption(), 80) + "'" + suggestion(e.getOption()));
+            throw unknown(e.getOption());
+        } catch (MissingArgumentException e) {
+            Option option = e.getOption();
+            throw usage("--" + option.getLongOpt() + " needs a value (" + option.getArgName() + ")"
+                    + (option.getLongOpt().equals("output") ? ": token or json" : option.getLongOpt().equals("completion") ? ": bash or zsh" : ""));
         } catch (ParseException e) {
             throw usage(Log.printable(e.getMessage()));
         }
         if (!line.getArgList().isEmpty()) {
             throw usage("unexpected argument '" + Log.printable(line.getArgList().get(0), 80) + "'; every value follows its option");
         }
+        if (line.hasOption("demo") && line.hasOption("config")) {
+            throw usage("--demo signs in with its own built-in config, so --config " + Log.printable(line.getOptionValue("config"), 80)
+                    + " would not be read; leave out one of them");
+        }
         EnumMap<Setting, String> given = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
             last(line, setting.optionName()).ifPresent(value -> given.put(setting, value));
         }
-        Limits limits = new Limits(seconds(line, "timeout", 300, 1), seconds(line, "connect-timeout", 10, 1),
-                seconds(line, "read-timeout", 30, 1));
+        Limits limits = new Limits(seconds(line, "timeout", Limits.DEFAULT_TIMEOUT, 1), seconds(line, "connect-timeout",
+                Limits.DEFAULT_CONNECT_TIMEOUT, 1), seconds(line, "read-timeout", Limits.DEFAULT_READ_TIMEOUT, 1));
         Session.CacheOptions cache = new Session.CacheOptions(last(line, "cache-dir").map(Path::of),
-                seconds(line, "min-validity", 60, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
+                seconds(line, "min-validity", Session.DEFAULT_MIN_VALIDITY, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
         if (cache.noCache() && line.hasOption("logout")) {
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
         }
@@ -148,8 +158,8 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
         return values == null || values.length == 0 ? Optional.empty() : Optional.of(values[values.length - 1]);
     }
 
-    private static Duration seconds(CommandLine line, String option, long defaultSeconds, long least) throws LoginException {
-        String text = last(line, option).orElse(String.valueOf(defaultSeconds));
+    private static Duration seconds(CommandLine line, String option, Duration defaultValue, long least) throws LoginException {
+        String text = last(line, option).orElse(String.valueOf(defaultValue.toSeconds()));
         try {
             long value = Long.parseLong(text.strip());
             if (value >= least && value <= 86_400) {
@@ -170,11 +180,21 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
         }
     }
 
-    /** " (did you mean --verbose?)" for a mistyped option: the closest long option, if it is close enough. */
-    private static String suggestion(String typed) {
+    /**
+     * An option that is not one of ours, named without what follows an {@code =} (which may be a
+     * secret), with the closest long option when it is close enough. {@code --client-secret} gets
+     * the two places a secret may come from instead.
+     */
+    private static LoginException unknown(String typed) {
         String name = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
-        return Suggestions.closest(name, OPTIONS.getOptions().stream().map(Option::getLongOpt).toList())
-                .map(option -> " (did you mean --" + option + "?)").orElse("");
+        if (name.equals("client-secret")) {
+            return usage("--client-secret is not an option: every local user can read a command line. Put the secret in the"
+                    + " environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or in a file only you can read (chmod 600)"
+                    + " named by --client-secret-file or ClientSecretFile");
+        }
+        return usage("unknown option '" + (typed.startsWith("--") ? "--" : "-") + Log.printable(name, 80) + "'"
+                + Suggestions.closest(name, OPTIONS.getOptions().stream().map(Option::getLongOpt).toList())
+                        .map(option -> " (did you mean --" + option + "?)").orElse(""));
     }
 
     private static LoginException usage(String message) {

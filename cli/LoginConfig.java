@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What one login needs to know, from the {@code [Configuration]} section of {@code config.ini}, the
@@ -40,9 +41,18 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
     /** The scope for OCS (Resource is set); any other OpenID Connect provider gets {@code openid}. */
     public static final String DEFAULT_SCOPE = "openid ocsapi";
     public static final String DEFAULT_OIDC_SCOPE = "openid";
-    /** The parameters the flow itself sends; AuthParams cannot set them. */
-    static final Set<String> OWN_PARAMETERS = Set.of("state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri",
-            "client_id", "response_type", "scope", "request_uri", "code_verifier");
+    /** An OCS tenant ID: a GUID. */
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /**
+     * What AuthParams may add to the authorization request: parameters that say how to sign in, or
+     * what to put in the token, and cannot change where the code goes or what binds it to this login
+     * ({@code request}, {@code response_mode}, {@code redirect_uri} and the flow's own cannot be set).
+     * OpenID Connect Core §3.1.2.1 and §5.5, RFC 8707 ({@code resource}), and the widespread
+     * {@code audience}; with the hints of Keycloak, Entra ID, Google and Auth0.
+     */
+    static final Set<String> AUTH_PARAMETERS = Set.of("ui_locales", "claims_locales", "login_hint", "id_token_hint", "prompt",
+            "max_age", "display", "acr_values", "claims", "resource", "audience", "kc_idp_hint", "kc_locale", "domain_hint", "hd",
+            "organization", "connection", "access_type", "include_granted_scopes");
 
     /** The scopes, one by one. */
     public List<String> scopes() {
@@ -92,6 +102,7 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
         List<Path> candidates = List.of(workingFolder.resolve("config.ini"), userConfigFile(environment));
         for (Path candidate : candidates) {
             if (Files.exists(candidate)) {
+                checkTrusted(candidate);
                 return fromFile(candidate, overrides, environment);
             }
         }
@@ -103,6 +114,27 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                     + " pass --config FILE, or give --client-id and --resource (or --authority)");
         }
         return withoutFile.config();
+    }
+
+    /**
+     * A config file that was found (not named by --config) decides which provider gets the sign-in
+     * and what the authorization request says: it is used only when another user could not have
+     * written it, or replace it ({@link PrivateFolder#checkTrusted}).
+     */
+    private static void checkTrusted(Path file) throws LoginException {
+        try {
+            PrivateFolder.checkTrusted(file);
+        } catch (PrivateFolder.Unsafe e) {
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "Not using " + file + ": " + e.getMessage()
+                    + "; another user could make it send your sign-in elsewhere. Use a config file of your own (--config FILE,"
+                    + " or " + userConfigFileHint() + ")");
+        } catch (java.io.IOException e) {
+            throw new LoginException(LoginException.Exit.CONFIG_INVALID, file + " cannot be checked: " + e, e);
+        }
+    }
+
+    private static String userConfigFileHint() {
+        return "~/.config/ocs-pkce-login/config.ini";
     }
 
     /** The user's own config file: {@code ${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login/config.ini}, or under %APPDATA% on Windows. */
@@ -136,6 +168,8 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
         private final Map<String, String> environment;
         /** Which layer names the provider: Resource and Authority are taken from the same one, the first that has either. */
         private final Layer providerLayer;
+        /** What is allowed but probably a mistake, one line each. */
+        private final List<String> warnings = new ArrayList<>();
 
         private enum Layer { COMMAND_LINE, ENVIRONMENT, FILE }
 
@@ -157,6 +191,13 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                 }
             }
             this.providerLayer = layer;
+            for (String name : new java.util.TreeSet<>(environment.keySet())) {
+                if (name.startsWith("OCS_LOGIN_") && !Setting.variables().contains(name)) {
+                    warnings.add("warning: the environment variable " + Log.printable(name, 60) + " is not one of this tool's, so it"
+                            + " is ignored" + Suggestions.closest(name, Setting.variables()).map(known -> " (did you mean " + known + "?)")
+                                    .orElse(" (they are " + String.join(", ", Setting.variables()) + ")"));
+                }
+            }
         }
 
         /** Every key of [Configuration] is a setting, written as a value; and no setting stands in another section. */
@@ -208,21 +249,35 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                         + " https://uswe.datahub.connect.aveva.com; or set Authority to the issuer of another OpenID Connect provider)");
             }
             boolean ocs = resource.isPresent();
+            Optional<URI> resourceUrl = resource.isPresent() ? Optional.of(resource(resource.get())) : Optional.empty();
             URI issuer = authority.isPresent() ? url(Setting.AUTHORITY, authority.get())
-                    : URI.create(Urls.stripTrailingSlash(url(Setting.RESOURCE, resource.get()).toString()) + "/identity");
+                    : URI.create(Urls.stripTrailingSlash(resourceUrl.orElseThrow().toString()) + "/identity");
             String issuerSource = authority.isPresent() ? where(Setting.AUTHORITY) : "{Resource}/identity (from Resource, " + where(Setting.RESOURCE) + ")";
+            if (authority.isPresent() && resourceUrl.isPresent() && !issuer.getHost().equalsIgnoreCase(resourceUrl.get().getHost())) {
+                warnings.add("warning: the issuer is Authority " + issuer + " (" + where(Setting.AUTHORITY) + "); Resource "
+                        + resourceUrl.get() + " names another host and only makes this an OCS login (its tenant and scope)."
+                        + " Leave out the one you did not mean");
+            }
             String clientId = required(Setting.CLIENT_ID);
             Optional<String> tenantId = value(Setting.TENANT_ID);
-            List<String> warnings = new ArrayList<>();
             if (ocs && tenantId.isEmpty()) {
                 throw error(LoginException.Exit.CONFIG_KEY_MISSING, Setting.TENANT_ID, "is missing: OCS needs the tenant, sent as"
                         + " acr_values=tenant:{TenantId} (it is in the OCS portal's address, and under Tenant in its settings)");
+            }
+            if (ocs && !GUID.matcher(tenantId.get()).matches()) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.TENANT_ID, "is '" + Log.printable(tenantId.get(), 60)
+                        + "', not a GUID: an OCS tenant ID looks like 0a1b2c3d-1234-5678-9abc-def012345678 (it is in the"
+                        + " OCS portal's address, and under Tenant in its settings)");
             }
             if (!ocs && tenantId.isPresent()) {
                 warnings.add("warning: TenantId (" + where(Setting.TENANT_ID) + ") is sent as acr_values=tenant:" + tenantId.get()
                         + ", which only OCS understands; leave it out for another provider, or set Resource for OCS");
             }
             Optional<String> scope = value(Setting.SCOPE);
+            if (scope.isPresent() && scope.get().contains(",")) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.SCOPE, "is '" + Log.printable(scope.get(), 120)
+                        + "': scopes are separated by spaces, not commas (e.g. openid ocsapi)");
+            }
             Optional<String> redirectUri = value(Setting.REDIRECT_URI);
             Map<String, String> authParams = authParams();
             if (tenantId.isPresent() && authParams.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("acr_values"))) {
@@ -234,6 +289,28 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                     scope.isPresent() ? where(Setting.SCOPE) : ocs ? "the default for OCS" : "the default for an OpenID Connect provider",
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI,
                     file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
+        }
+
+        /**
+         * Resource: the address of OCS alone, {@code https://host}, to which the tool adds {@code /identity}.
+         * A path is a mistake said with its fix: {@code /identity} itself, or another provider's issuer
+         * (a Keycloak realm), which is Authority.
+         */
+        private URI resource(String value) throws LoginException {
+            URI uri = url(Setting.RESOURCE, value);
+            String path = uri.getRawPath() == null ? "" : Urls.stripTrailingSlash(uri.getRawPath());
+            if (path.isEmpty()) {
+                return uri;
+            }
+            String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+            if (path.equalsIgnoreCase("/identity")) {
+                throw error(LoginException.Exit.CONFIG_INVALID, Setting.RESOURCE, "ends in /identity, which the tool adds"
+                        + " itself; write the address alone: " + origin);
+            }
+            throw error(LoginException.Exit.CONFIG_INVALID, Setting.RESOURCE, "has a path (" + Log.printable(path, 80) + "), but it"
+                    + " is the OCS address alone, such as " + origin + ". For another provider's issuer"
+                    + (path.contains("/realms/") ? " (this looks like a Keycloak realm)" : "") + ", set Authority (" + Setting.AUTHORITY.option()
+                    + ") to it instead, and leave Resource and TenantId out");
         }
 
         /** A setting's value in one layer; null when it is not set there (or blank). */
@@ -303,7 +380,10 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                 file = folder.resolve(file);
             }
             if (!Files.isRegularFile(file)) {
-                throw error(LoginException.Exit.CONFIG_INVALID, setting, "names " + file + ", which is not a file");
+                throw error(LoginException.Exit.CONFIG_INVALID, setting, setting == Setting.CLIENT_SECRET_FILE
+                        ? "does not name a file (its value is not shown: it may be the secret itself, which belongs in the file,"
+                                + " or in the environment variable " + Setting.CLIENT_SECRET_VARIABLE + ")"
+                        : "names " + Log.printable(file.toString(), 200) + ", which is not a file");
             }
             return Optional.of(file);
         }
@@ -333,9 +413,15 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                     throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "has '" + Log.printable(pair, 40)
                             + "', not name=value (e.g. prompt=login&ui_locales=de)");
                 }
-                if (OWN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets " + Log.printable(name, 40)
-                            + ", which the flow sends itself; set the client, scope and redirect URI with their own settings");
+                if (!AUTH_PARAMETERS.contains(name)) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets '" + Log.printable(name, 40)
+                            + "', which it may not: it takes only parameters that cannot change where the code goes or what binds it"
+                            + " to this login (" + String.join(", ", new java.util.TreeSet<>(AUTH_PARAMETERS)) + "); the client,"
+                            + " scope and redirect URI have settings of their own");
+                }
+                if (name.equals("prompt") && List.of(decoded.strip().split("\\s+")).contains("none")) {
+                    throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets prompt=none, which asks the provider"
+                            + " never to show a page: a sign-in that needs one cannot happen; leave it out");
                 }
                 if (parameters.put(name, decoded) != null) {
                     throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets " + Log.printable(name, 40) + " twice");

@@ -70,6 +70,20 @@ enum Setting {
         return "OCS_LOGIN_" + name();
     }
 
+    /** The environment variable that may hold the client's secret: never an option, which every local user can read. */
+    static final String CLIENT_SECRET_VARIABLE = "OCS_LOGIN_CLIENT_SECRET";
+
+    /** Every {@code OCS_LOGIN_*} variable the tool reads: the settings', the secret's, and the demo's idle time. */
+    static java.util.List<String> variables() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        for (Setting setting : values()) {
+            all.add(setting.variable());
+        }
+        all.add(CLIENT_SECRET_VARIABLE);
+        all.add(LocalKeycloak.IDLE_VARIABLE);
+        return all;
+    }
+
     /** The setting of a config key (in any case), if it is one. */
     static java.util.Optional<Setting> ofKey(String key) {
         for (Setting setting : values()) {

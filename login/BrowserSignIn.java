@@ -38,7 +38,7 @@ final class BrowserSignIn implements FrontChannel {
 
             log.step(4, "Waiting up to " + timeout.toSeconds() + " s for the authorization code (Ctrl-C ends the wait)."
                     + " If the browser shows the provider's error instead, such as an unknown client or an invalid redirect_uri,"
-                    + " this login cannot succeed: check ClientId, and that the client's redirect URIs hold " + server.redirectUri());
+                    + " this login cannot succeed: " + Hints.clientAndRedirectUri(request.clientId(), server.redirectUri()));
             return new AuthorizationCode(server.awaitCode(timeout), server.redirectUri());
         }
     }

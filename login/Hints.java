@@ -15,4 +15,10 @@ final class Hints {
                 + "--paste (sign in anywhere, then paste the address the browser ended at), or for a browser on another"
                 + " machine forward the port first: " + forwardPort(port);
     }
+
+    /** Why a provider refuses a login before anyone signs in, most often: the client, or its redirect URIs. */
+    static String clientAndRedirectUri(String clientId, java.net.URI redirectUri) {
+        return "check that ClientId '" + Log.printable(clientId, 80) + "' is a client of this provider that may use the"
+                + " Authorization Code flow, and that its redirect URIs hold " + redirectUri + " exactly";
+    }
 }

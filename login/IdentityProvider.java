@@ -19,6 +19,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         Optional<URI> deviceAuthorizationEndpoint, Optional<URI> pushedAuthorizationRequestEndpoint,
         List<String> tokenEndpointAuthMethods) {
 
+    /** The longest request_uri a pushed request may give: the browser's address must stay well under 8 KiB. */
+    static final int MAX_REQUEST_URI = 2048;
+
     /** Fetches and checks the discovery document of {@code config}'s authority (Discovery §4). */
     public static IdentityProvider discover(LoginConfig config, Http http) throws LoginException {
         return discover(config.authority(), config.authoritySource(), http);
@@ -86,12 +89,21 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         log.info("Pushing the authorization request to " + endpoint + " (RFC 9126; --no-par sends it through the browser)");
         Http.Answer answer = http.post(endpoint, new LinkedHashMap<>(request.parameters(redirectUri)), "pushed authorization request endpoint");
         if (answer.status() != 201 && answer.status() != 200) {
-            throw refusal(answer, "the authorization request", "pushed authorization request endpoint", endpoint);
+            LoginException refused = refusal(answer, "the authorization request", "pushed authorization request endpoint", endpoint);
+            if (refused instanceof LoginException.OAuthError oauth && !"invalid_scope".equals(oauth.error())) {
+                throw oauth.because(Hints.clientAndRedirectUri(request.clientId(), redirectUri));
+            }
+            throw refused;
         }
         JSONObject body = answer.json("pushed authorization request endpoint", endpoint).body();
-        if (!(body.opt("request_uri") instanceof String requestUri) || requestUri.isBlank() || requestUri.length() > 2048) {
+        if (!(body.opt("request_uri") instanceof String requestUri) || requestUri.isBlank()) {
             throw LoginException.providerInvalid("pushed authorization request endpoint", endpoint, "answered without a request_uri"
                     + " (RFC 9126 §2.2)");
+        }
+        if (requestUri.length() > MAX_REQUEST_URI) {
+            throw LoginException.providerInvalid("pushed authorization request endpoint", endpoint, "answered with a request_uri of "
+                    + requestUri.length() + " characters, too long for a browser's address (at most " + MAX_REQUEST_URI
+                    + " here; RFC 9126 §2.2 makes it a short reference); --no-par sends the request through the browser instead");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("client_id", request.clientId());

@@ -13,8 +13,6 @@ import org.json.JSONObject;
  */
 final class MachineLogin {
 
-    /** The environment variable that may hold the client's secret. */
-    static final String SECRET_VARIABLE = "OCS_LOGIN_CLIENT_SECRET";
     /** A client secret is a line of text; a larger file is the wrong one. */
     private static final int MAX_SECRET_BYTES = 4096;
 
@@ -33,18 +31,18 @@ final class MachineLogin {
     }
 
     /**
-     * The client's secret: {@link #SECRET_VARIABLE}, else the {@code ClientSecretFile}, which must be
+     * The client's secret: {@link Setting#CLIENT_SECRET_VARIABLE}, else the {@code ClientSecretFile}, which must be
      * this user's alone (no link, not readable or writable by others, in a folder that passes the rule
      * of {@link PrivateFolder}).
      */
     static char[] secret(LoginConfig config, Map<String, String> environment) throws LoginException {
-        String fromEnvironment = environment.get(SECRET_VARIABLE);
+        String fromEnvironment = environment.get(Setting.CLIENT_SECRET_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment.strip().toCharArray();
         }
         if (config.clientSecretFile().isEmpty()) {
             throw new LoginException(LoginException.Exit.CONFIG_KEY_MISSING, "--client-credentials needs the client's secret: in the"
-                    + " environment variable " + SECRET_VARIABLE + ", or in a file only you can read (chmod 600) named by"
+                    + " environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or in a file only you can read (chmod 600) named by"
                     + " ClientSecretFile in config.ini or --client-secret-file; never on the command line");
         }
         Path file = config.clientSecretFile().get().toAbsolutePath().normalize();

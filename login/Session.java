@@ -13,14 +13,20 @@ import org.json.JSONObject;
  */
 final class Session {
 
+    /** How long a cached access token must still be valid to be used, unless --min-validity says otherwise. */
+    static final Duration DEFAULT_MIN_VALIDITY = Duration.ofSeconds(60);
+
     /** How the cache is used in one run: {@code --cache-dir}, {@code --min-validity}, {@code --force-login}, {@code --no-cache}. */
     record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache) {
     }
 
-    /** One way to get new tokens (steps 2 to 5), on the connection of step 1; what it returns has passed the {@link TokenCheck}. */
+    /**
+     * One way to get new tokens (steps 2 to 5), on the connection of step 1, within {@code limits} (what
+     * is left of the run's --timeout); what it returns has passed the {@link TokenCheck}.
+     */
     @FunctionalInterface
     interface Grant {
-        JSONObject tokens(ProviderConnection connection) throws LoginException;
+        JSONObject tokens(ProviderConnection connection, Limits limits) throws LoginException;
     }
 
     private Session() {
@@ -33,10 +39,11 @@ final class Session {
      */
     static JSONObject tokens(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log,
             ProviderConnection.Opener opener, Grant grant) throws LoginException {
+        long started = System.nanoTime(); // --timeout bounds the whole run: a wait for another run's lock counts too
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
                 opener.checkSignIn();
-                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get()));
+                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get(), limits.after(started)));
                 return TokenCache.Entry.of(tokens, Instant.now()).response(Instant.now());
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
@@ -65,8 +72,9 @@ final class Session {
                 }
                 if (tokens == null) {
                     opener.checkSignIn();
-                    TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, () -> grant.tokens(connection.get())), Instant.now());
-                    entry.write(signedIn);
+                    TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, () -> grant.tokens(connection.get(),
+                            limits.after(started))), Instant.now());
+                    keep(entry, signedIn, log);
                     tokens = signedIn.response(Instant.now());
                 }
                 return tokens;
@@ -97,9 +105,21 @@ final class Session {
         }
         connection.check().ofRefresh(refreshed, cached.tokens().optJSONObject("id_token_claims"));
         TokenCache.Entry updated = cached.refreshedWith(refreshed, Instant.now());
-        entry.write(updated);
+        keep(entry, updated, log);
         log.info("Got a new access token" + TokenCheck.validFor(refreshed) + "; it goes to stdout");
         return updated.response(Instant.now());
+    }
+
+    /**
+     * Writes {@code tokens} to the cache; tokens that were obtained are printed even when they cannot be
+     * kept (a read-only folder, a full disk): one line says why, and the next run signs in again.
+     */
+    private static void keep(TokenCache.Locked entry, TokenCache.Entry tokens, Log log) {
+        try {
+            entry.write(tokens);
+        } catch (LoginException e) {
+            log.info("warning: " + e.getMessage() + "; the token is printed all the same, but the next run cannot use it");
+        }
     }
 
     /**
@@ -180,25 +200,12 @@ final class Session {
                 }
                 continue;
             }
-            TokenCache.Key key = item.key().orElseThrow();
-            TokenCache.Entry entry = item.entry().get();
-            JSONObject claims = entry.tokens().optJSONObject("id_token_claims");
-            String user = key.machine() ? "(a machine: client credentials)" : claims == null ? "(no ID token)"
-                    : claims.optString("preferred_username", claims.optString("email", claims.optString("sub", "?")));
-            JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("tenant", key.tenant())
-                    .put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
-                    .put("readable_by_others", entry.exposed());
-            entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
-            all.put(line);
-            if (!json) {
-                String expiry = entry.expiresAt().map(at -> java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-                        .format(java.time.LocalDateTime.ofInstant(at, java.time.ZoneId.systemDefault())) + (at.isAfter(now)
-                        ? " (in " + Duration.between(now, at).getSeconds() + " s)" : " (expired)")).orElse("unknown");
-                out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60)
-                        + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
-                        + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
-                        + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")
-                        + (entry.exposed() ? "  (readable by other users: the next run revokes and replaces it)" : ""));
+            try {
+                statusLine(item, json, now, all, out);
+            } catch (RuntimeException e) { // one entry that cannot be shown never hides the others
+                if (!json) {
+                    out.println(Log.printable(item.file(), 80) + ": damaged (it is replaced by the next login of its settings)");
+                }
             }
         }
         if (json) {
@@ -207,6 +214,30 @@ final class Session {
             log.info("No cached logins in " + tokens.folder());
         }
         out.flush();
+    }
+
+    /** One entry of --status: a line of text, or an object of the JSON array. */
+    private static void statusLine(TokenCache.Listed item, boolean json, Instant now, org.json.JSONArray all, java.io.PrintStream out) {
+        TokenCache.Key key = item.key().orElseThrow();
+        TokenCache.Entry entry = item.entry().get();
+        JSONObject claims = entry.tokens().optJSONObject("id_token_claims");
+        String user = key.machine() ? "(a machine: client credentials)" : claims == null ? "(no ID token)"
+                : claims.optString("preferred_username", claims.optString("email", claims.optString("sub", "?")));
+        JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("tenant", key.tenant())
+                .put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
+                .put("readable_by_others", entry.exposed());
+        entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
+        all.put(line);
+        if (!json) {
+            String expiry = entry.expiresAt().map(at -> java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(java.time.LocalDateTime.ofInstant(at, java.time.ZoneId.systemDefault())) + (at.isAfter(now)
+                    ? " (in " + Duration.between(now, at).getSeconds() + " s)" : " (expired)")).orElse("unknown");
+            out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60)
+                    + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
+                    + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
+                    + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")
+                    + (entry.exposed() ? "  (readable by other users: the next run revokes and replaces it)" : ""));
+        }
     }
 
     /** A provider's {@code invalid_scope}, with the scopes that were sent and where they came from: what it takes to fix it. */
@@ -224,9 +255,9 @@ final class Session {
         JSONObject run() throws LoginException;
     }
 
-    /** How long to wait for another run that holds the entry: as long as its sign-in may take, and a little. */
+    /** How long to wait for another run that holds the entry: the whole of --timeout, which bounds the run. */
     private static Duration lockWait(Limits limits) {
-        return limits.callbackTimeout().plus(limits.readTimeout()).plusSeconds(10);
+        return limits.callbackTimeout();
     }
 
     /** The run's connection, opened when first needed (never for a cache hit), and closed with the run. */

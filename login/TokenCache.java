@@ -23,8 +23,12 @@ final class TokenCache {
 
     /** The first field of every entry: a file without it is someone else's (or an older format). */
     static final String FORMAT = "ocs-pkce-login token cache 1";
-    /** A token response is a few KiB; an entry much larger is not one of ours. */
-    private static final int MAX_ENTRY_BYTES = 256 * 1024;
+    /**
+     * The largest entry, written or read: one limit, so that what is written can always be read back.
+     * A token response is at most {@link Http#MAX_ANSWER_BYTES}, and its ID token's claims are a part
+     * of it again; an entry much larger is not one of ours.
+     */
+    static final int MAX_ENTRY_BYTES = 3 * Http.MAX_ANSWER_BYTES;
 
     /** What an entry is for: one provider, client, scope and tenant; a person's login, or a machine's ({@code --client-credentials}). */
     record Key(String issuer, String clientId, String scope, String tenant, boolean machine) {
@@ -173,9 +177,7 @@ final class TokenCache {
                         listed.add(new Listed(name, Optional.empty(), Optional.empty(), "not an entry of this version"));
                         continue;
                     }
-                    Object expiresAt = json.opt("expires_at");
-                    listed.add(new Listed(name, key, Optional.of(new Entry(tokens, expiresAt instanceof Number number
-                            ? Optional.of(Instant.ofEpochSecond(number.longValue())) : Optional.empty(), contents.get().readableByOthers())), ""));
+                    listed.add(new Listed(name, key, Optional.of(new Entry(tokens, expiresAt(json), contents.get().readableByOthers())), ""));
                 } catch (JSONException | java.time.DateTimeException e) {
                     listed.add(new Listed(name, Optional.empty(), Optional.empty(), "damaged"));
                 }
@@ -186,6 +188,23 @@ final class TokenCache {
             throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be read: " + e, e);
         }
         return listed;
+    }
+
+    /**
+     * An entry's {@code expires_at}, when it is a whole number of POSIX seconds within the lifetime any
+     * token can have ({@link TokenCheck#MAX_LIFETIME_SECONDS} either way of now); anything else is an
+     * unknown expiry, as an out-of-range {@code expires_in} is: the token is not taken as fresh.
+     */
+    static Optional<Instant> expiresAt(JSONObject entry) {
+        if (!(entry.opt("expires_at") instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+            return Optional.empty();
+        }
+        long now = Instant.now().getEpochSecond();
+        double seconds = number.doubleValue();
+        if (seconds < now - TokenCheck.MAX_LIFETIME_SECONDS || seconds > now + TokenCheck.MAX_LIFETIME_SECONDS) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(number.longValue()));
     }
 
     /** Temporary files of a write that never finished (a killed run) are older than this; newer ones may be another run's. */
@@ -239,12 +258,13 @@ final class TokenCache {
                 // another run in this same process (the tests): wait like for any other
             }
             if (!told) {
-                log.info("Another ocs-login run is signing in with these settings; waiting for it (up to " + wait.toSeconds() + " s)");
+                log.info("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them);"
+                        + " waiting for it, up to " + wait.toSeconds() + " s");
                 told = true;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new LoginException(LoginException.Exit.CACHE_FAILED, "Another ocs-login run kept the token cache entry locked for "
-                        + wait.toSeconds() + " s; try again, or use --no-cache");
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "Another ocs-login run kept the cached tokens of these"
+                        + " settings locked for " + wait.toSeconds() + " s, as long as --timeout allows; try again, or use --no-cache");
             }
             try {
                 Thread.sleep(100);
@@ -314,9 +334,7 @@ final class TokenCache {
                 if (!(tokens.opt("access_token") instanceof String)) {
                     return ignored(log, "it has no access token");
                 }
-                Object expiresAt = json.opt("expires_at");
-                return Optional.of(new Entry(tokens, expiresAt == null || expiresAt == JSONObject.NULL
-                        ? Optional.empty() : Optional.of(Instant.ofEpochSecond(json.getLong("expires_at"))), contents.readableByOthers()));
+                return Optional.of(new Entry(tokens, expiresAt(json), contents.readableByOthers()));
             } catch (JSONException | ArithmeticException | java.time.DateTimeException e) {
                 return ignored(log, "it is not a valid entry (" + Log.printable(e.getMessage(), 80) + ")");
             }
@@ -332,10 +350,18 @@ final class TokenCache {
             JSONObject json = new JSONObject().put("format", FORMAT).put("key", key.toJson())
                     .put("expires_at", entry.expiresAt().map(Instant::getEpochSecond).orElse(null))
                     .put("tokens", entry.tokens());
+            byte[] bytes = json.toString(2).getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > MAX_ENTRY_BYTES) {
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens are not cached: with "
+                        + bytes.length / 1024 + " KiB they are larger than a cache entry may be (" + MAX_ENTRY_BYTES / 1024 + " KiB)");
+            }
             try {
-                folder.write(key.fileName(), json.toString(2).getBytes(StandardCharsets.UTF_8));
+                folder.write(key.fileName(), bytes);
             } catch (IOException e) {
-                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be written to " + file() + ": " + e, e);
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be cached in " + folder.path() + " ("
+                        + (e instanceof java.nio.file.AccessDeniedException ? "it cannot be written"
+                                : e instanceof java.nio.file.FileSystemException failure && failure.getReason() != null
+                                        ? Log.printable(failure.getReason(), 120) : Log.printable(String.valueOf(e.getMessage()), 120)) + ")", e);
             }
         }
 

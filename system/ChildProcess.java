@@ -1,14 +1,20 @@
-/** Every program this tool starts (a browser, Maven, Keycloak) gets an environment without the tool's secrets. */
+/**
+ * Every program this tool starts (a browser, Maven, Keycloak) gets an environment without the tool's
+ * secrets: every {@code OCS_LOGIN_*} variable whose name ends in {@code _SECRET} (the client secret
+ * of a confidential client) is removed.
+ */
 final class ChildProcess {
-
-    /** The environment variables that are the tool's alone: the client secret of --client-credentials. */
-    static final java.util.List<String> SECRET_VARIABLES = java.util.List.of("OCS_LOGIN_CLIENT_SECRET");
 
     private ChildProcess() {
     }
 
     static ProcessBuilder withoutSecrets(ProcessBuilder builder) {
-        SECRET_VARIABLES.forEach(builder.environment()::remove);
+        builder.environment().keySet().removeIf(ChildProcess::holdsASecret);
         return builder;
+    }
+
+    /** Whether the variable {@code name} is one of the tool's secrets. */
+    static boolean holdsASecret(String name) {
+        return name.startsWith("OCS_LOGIN_") && name.endsWith("_SECRET");
     }
 }

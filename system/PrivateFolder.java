@@ -162,6 +162,38 @@ final class PrivateFolder implements AutoCloseable {
         return new PrivateFolder(at, null, owners);
     }
 
+    /**
+     * Whether {@code file} may be trusted to say what this user's tool does, though it is no private
+     * place (a {@code config.ini} found in the working folder): it belongs to this user or root and
+     * nobody else can write it, and the same holds of its folder, unless that folder is sticky (like
+     * {@code /tmp}, where nobody can replace another's file). Links are followed: the file they lead
+     * to is checked. Where the platform has no POSIX modes, only owners are checked.
+     *
+     * @throws Unsafe when another user could have written it, or could replace it
+     */
+    static void checkTrusted(Path file) throws IOException {
+        Path real = file.toRealPath();
+        Owners owners = Owners.of(real);
+        Path folder = real.getParent();
+        if (!POSIX) {
+            UserPrincipal owner = Files.getOwner(real);
+            if (!owner.equals(owners.me())) {
+                throw new Unsafe(real + " belongs to " + owner.getName() + ", not to you");
+            }
+            return;
+        }
+        PosixFileAttributes attributes = Files.readAttributes(real, PosixFileAttributes.class);
+        if (!attributes.owner().equals(owners.me()) && !attributes.owner().equals(owners.root())) {
+            throw new Unsafe(real + " belongs to " + attributes.owner().getName() + ", not to you or root");
+        }
+        if (any(attributes, OTHERS_WRITE)) {
+            throw new Unsafe(real + " can be written by other users (mode " + PosixFilePermissions.toString(attributes.permissions()) + ")");
+        }
+        if (folder != null) {
+            owners.checkParent(folder, Files.readAttributes(folder, PosixFileAttributes.class), null);
+        }
+    }
+
     private static void makeIfMissing(SecureDirectoryStream<Path> in, Path at, String name) throws IOException {
         try {
             in.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();

@@ -318,4 +318,87 @@ class AnotherLocalUserTest {
         assertEquals("rw-------", Modes.of(file), "the new entry is private");
         assertFalse(Files.readString(file).contains("exposed"), "the exposed tokens are gone");
     }
+
+    /**
+     * The other user plants a config.ini in a folder where this user works (a shared folder): it would
+     * send this user's sign-in to their provider, with AuthParams of their choosing. It is not used.
+     */
+    @Test
+    void aConfigIniThatTheOtherUserPlantedIsNotUsed() throws Exception {
+        Path meeting = sharedFolder(true);
+        OtherUser.Result planted = mallory.sh("printf '[Configuration]\\nAuthority = " + provider.issuer() + "\\nClientId = theirs\\n'"
+                + " > " + meeting + "/config.ini && chmod 644 " + meeting + "/config.ini");
+        assertEquals(0, planted.exitCode(), planted.output());
+        Map<String, String> environment = Map.of("XDG_CONFIG_HOME", work.resolve("no-config").toString());
+        LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
+                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, meeting));
+        assertEquals(LoginException.Exit.CACHE_FAILED, e.exit(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Not using " + meeting.resolve("config.ini") + ": " + meeting.resolve("config.ini")
+                + " belongs to " + OtherUser.NAME + ", not to you or root"), e.getMessage());
+        assertTrue(provider.requests.isEmpty(), "nothing was sent to their provider");
+
+        // this user's own file in the same sticky folder is used; one that others may write is not
+        Path mine = Files.createDirectories(work.resolve("mine"));
+        Files.writeString(mine.resolve("config.ini"), "[Configuration]\nAuthority = https://kc.example/r\nClientId = mine\n");
+        assertEquals("mine", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, mine).clientId());
+        Files.setPosixFilePermissions(mine.resolve("config.ini"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        LoginException writable = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
+                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, mine));
+        assertTrue(writable.getMessage().contains("can be written by other users"), writable.getMessage());
+    }
+
+    /**
+     * The other user holds the demo's Keycloak port first, answering like a realm would: --demo must
+     * not use it, must say so, and must never send it a secret (such as the demo admin's password).
+     */
+    @Test
+    void aDemoPortTheOtherUserHoldsIsSaidAndNeverUsed() throws Exception {
+        Path meeting = sharedFolder(true);
+        Path log = meeting.resolve("requests.log");
+        Path squatter = meeting.resolve("Squat.java");
+        Files.writeString(squatter, """
+                import java.io.*;
+                import java.net.*;
+                import java.nio.charset.StandardCharsets;
+                import java.nio.file.*;
+                public class Squat {
+                    public static void main(String... args) throws Exception {
+                        ServerSocket server = new ServerSocket(Integer.parseInt(args[0]), 50, InetAddress.getByName("127.0.0.1"));
+                        while (true) {
+                            try (Socket socket = server.accept()) {
+                                socket.setSoTimeout(2000);
+                                byte[] request = new byte[65536];
+                                int n = socket.getInputStream().read(request);
+                                Files.writeString(Path.of(args[1]), new String(request, 0, Math.max(n, 0), StandardCharsets.UTF_8) + "\\n",
+                                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                                String body = "{\\"issuer\\":\\"http://127.0.0.1:" + args[0] + "/realms/ocs-pkce-demo\\",\\"access_token\\":\\"x\\"}";
+                                socket.getOutputStream().write(("HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: "
+                                        + body.length() + "\\r\\nConnection: close\\r\\n\\r\\n" + body).getBytes(StandardCharsets.UTF_8));
+                            } catch (IOException e) {
+                                // the next one
+                            }
+                        }
+                    }
+                }
+                """);
+        Files.setPosixFilePermissions(squatter, PosixFilePermissions.fromString("rw-r--r--"));
+        URI issuer = URI.create("http://127.0.0.1:18086/realms/ocs-pkce-demo");
+        Process squatting = mallory.start("exec java " + squatter + " 18086 " + log + " > " + meeting + "/squat.out 2>&1");
+        try {
+            if (!Threads.await(() -> LocalKeycloak.answers(issuer), Duration.ofSeconds(60))) {
+                throw new AssertionError("their server answers: " + mallory.sh("cat " + meeting + "/squat.out; ls -la " + meeting).output());
+            }
+            List<java.net.URI> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Cli.Run run = Cli.run(opened::add, "--demo", "--authority", issuer.toString(), "--redirect-uri", Cli.freeRedirectUri());
+            assertEquals(LoginException.Exit.KEYCLOAK_FAILED.code, run.exitCode(), run.toString());
+            assertTrue(run.errorLines().get(0).contains("Port 18086 answers, but not as your own Keycloak: another user's program listens"
+                    + " on it"), run.toString());
+            assertEquals(List.of(), opened, "no browser was sent there");
+            String seen = Files.exists(log) ? Files.readString(log) : "";
+            assertFalse(seen.contains("password") || seen.contains("POST"), "nothing but discovery went there: " + seen);
+        } finally {
+            squatting.destroy();
+            mallory.sh("pkill -u " + OtherUser.NAME + " -f Squat.java");
+        }
+    }
 }

@@ -55,9 +55,38 @@ class ArgumentsTest {
         assertEquals("unknown option '--frobnicate'", usageError("--frobnicate"));
     }
 
+    /** A prefix is no option (issue 22): --client-secret VALUE was once taken as --client-secret-file VALUE, and its value echoed. */
     @Test
-    void anAmbiguousAbbreviationNamesTheCandidates() {
-        assertEquals("'--c' could be any of --client-id, --ca-file, --client-secret-file, --config, --client-credentials, --cache-dir, --connect-timeout, --completion", usageError("--c", "x"));
+    void anOptionIsMatchedByItsWholeNameOnly() {
+        assertEquals("unknown option '--c'", usageError("--c", "x"));
+        assertEquals("unknown option '--verbos' (did you mean --verbose?)", usageError("--verbos"));
+        assertTrue(usageError("--client-s", "x").startsWith("unknown option '--client-s'"));
+    }
+
+    /** The option a newcomer tries first for a secret is refused with where the secret goes; the secret is never echoed. */
+    @Test
+    void clientSecretOnTheCommandLineIsRefusedWithoutEchoingIt() {
+        for (String[] args : new String[][] {{"--client-secret", "s3cr3t-VALUE"}, {"--client-secret=s3cr3t-VALUE"},
+                {"--client-credentials", "--client-secret", "s3cr3t-VALUE"}}) {
+            String message = usageError(args);
+            assertTrue(message.startsWith("--client-secret is not an option: every local user can read a command line. Put the secret"
+                    + " in the environment variable OCS_LOGIN_CLIENT_SECRET, or in a file only you can read (chmod 600)"), message);
+            assertFalse(message.contains("s3cr3t"), message);
+        }
+        assertFalse(usageError("--clientsecret=s3cr3t-VALUE").contains("s3cr3t"), "an unknown option's value is never echoed");
+    }
+
+    @Test
+    void anOptionWithoutItsValueSaysWhatValueItNeeds() {
+        assertEquals("--output needs a value (FORMAT): token or json", usageError("--output"));
+        assertEquals("--output needs a value (FORMAT): token or json", usageError("-o"));
+        assertEquals("--timeout needs a value (SECONDS)", usageError("--timeout"));
+    }
+
+    @Test
+    void theDemoWithAConfigFileIsRefusedInsteadOfIgnoringTheFile() {
+        assertEquals("--demo signs in with its own built-in config, so --config my.ini would not be read; leave out one of them",
+                usageError("--demo", "--config", "my.ini"));
     }
 
     @Test

@@ -15,6 +15,7 @@ class AuthorizationRequestTest {
 
     private static final URI ENDPOINT = URI.create("https://ocs.example/identity/connect/authorize");
 
+    private static final String TENANT = "0a1b2c3d-1234-5678-9abc-def012345678";
     private static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
 
     private static LoginConfig config(String tenantId) {
@@ -22,8 +23,10 @@ class AuthorizationRequestTest {
             return LoginConfig.fromIni("test", IniFile.parse("test", tenantId == null
                     ? java.util.List.of("[Configuration]", "Authority = https://ocs.example/identity", "ClientId = my client&id=é",
                             "Scope = openid ocsapi")
-                    : java.util.List.of("[Configuration]", "Resource = https://ocs.example", "ClientId = my client&id=é",
-                            "TenantId = " + tenantId)), LoginConfig.Overrides.NONE);
+                    : java.util.List.of("[Configuration]", tenantId.matches("[0-9a-f-]{36}") ? "Resource = https://ocs.example"
+                            : "Authority = https://other.example", "ClientId = my client&id=é", "Scope = openid ocsapi",
+                            "TenantId = " + tenantId)),
+                    LoginConfig.Overrides.NONE);
         } catch (LoginException e) {
             throw new IllegalStateException(e);
         }
@@ -31,7 +34,7 @@ class AuthorizationRequestTest {
 
     @Test
     void authorizationUrlCarriesEveryParameterOfTheFlow() {
-        AuthorizationRequest request = AuthorizationRequest.create(config("tenant-42"));
+        AuthorizationRequest request = AuthorizationRequest.create(config(TENANT));
         Map<String, String> query = Queries.query(request.toUri(ENDPOINT, REDIRECT_URI));
         assertEquals("code", query.get("response_type"));
         assertEquals("my client&id=é", query.get("client_id"));
@@ -41,7 +44,7 @@ class AuthorizationRequestTest {
         assertEquals(request.nonce(), query.get("nonce"));
         assertEquals(PkceUtil.codeChallenge(request.codeVerifier()), query.get("code_challenge"));
         assertEquals("S256", query.get("code_challenge_method"));
-        assertEquals("tenant:tenant-42", query.get("acr_values"));
+        assertEquals("tenant:" + TENANT, query.get("acr_values"));
         assertEquals(9, query.size(), "no other parameter, and never the code_verifier: " + query.keySet());
     }
 

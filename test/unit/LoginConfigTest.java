@@ -41,12 +41,12 @@ class LoginConfigTest {
         LoginConfig config = LoginConfig.load(ini("""
                 [Configuration]
                 Resource = https://uswe.datahub.connect.aveva.com/
-                TenantId = t-1
+                TenantId = 0a1b2c3d-1234-5678-9abc-def012345678
                 ClientId = c-1
                 """), LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
         assertEquals("c-1", config.clientId());
-        assertEquals(Optional.of("t-1"), config.tenantId());
+        assertEquals(Optional.of("0a1b2c3d-1234-5678-9abc-def012345678"), config.tenantId());
         assertEquals("openid ocsapi", config.scope());
         assertEquals(URI.create("http://localhost:5004/callback.html"), config.redirectUri());
     }
@@ -170,7 +170,7 @@ class LoginConfigTest {
     @Test
     void errorsInCommandLineValuesNameTheOption() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nResource = https://a.example\nTenantId = t\nClientId = c\n"), LoginConfig.Overrides.NONE.with(Setting.REDIRECT_URI, "ftp://x/y"));
+                ini("[Configuration]\nResource = https://a.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"), LoginConfig.Overrides.NONE.with(Setting.REDIRECT_URI, "ftp://x/y"));
         assertTrue(e.getMessage().startsWith("--redirect-uri must be"), e.getMessage());
     }
 
@@ -280,7 +280,7 @@ class LoginConfigTest {
 
     @Test
     void theDefaultScopeHasOcsapiForOcsOnly() throws Exception {
-        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n"),
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"),
                 LoginConfig.Overrides.NONE);
         assertEquals("openid ocsapi", ocs.scope());
         assertEquals("the default for OCS", ocs.scopeSource());
@@ -333,12 +333,12 @@ class LoginConfigTest {
 
     @Test
     void anAuthorityBesideResourceAndTenantKeepsTheOcsScope() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n"
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
                 + "Authority = https://login.ocs.example/identity\n"), LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://login.ocs.example/identity"), config.authority());
         assertEquals("openid ocsapi", config.scope(), "still OCS: its scope");
         assertTrue(config.ocs());
-        assertEquals(Optional.of("t"), config.tenantId());
+        assertEquals(Optional.of("0a1b2c3d-1234-5678-9abc-def012345678"), config.tenantId());
     }
 
     @Test
@@ -346,7 +346,7 @@ class LoginConfigTest {
         LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = HTTPS://Login.Example.COM/realms/MyRealm\nClientId = c\n"),
                 LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://login.example.com/realms/MyRealm"), config.authority(), "the path keeps its case");
-        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = HTTPS://USWE.datahub.connect.aveva.com\nTenantId = t\n"
+        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = HTTPS://USWE.datahub.connect.aveva.com\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
                 + "ClientId = c\n"), LoginConfig.Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), ocs.authority());
         assertTrue(ocs.authoritySource().startsWith("{Resource}/identity (from Resource"), ocs.authoritySource());
@@ -370,13 +370,13 @@ class LoginConfigTest {
                 "nonce=n", "code_challenge_method=plain")) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
                     + "ClientId = c\nAuthParams = " + own + "\n"), LoginConfig.Overrides.NONE);
-            assertTrue(e.getMessage().contains("AuthParams sets " + own.split("=")[0] + ", which the flow sends itself"), e.getMessage());
+            assertTrue(e.getMessage().contains("AuthParams sets '" + own.split("=")[0] + "', which it may not"), e.getMessage());
         }
         LoginException broken = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
                 + "ClientId = c\nAuthParams = justaword\n"), LoginConfig.Overrides.NONE);
         assertTrue(broken.getMessage().contains("not name=value"), broken.getMessage());
         LoginException tenant = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example\n"
-                + "TenantId = t\nClientId = c\nAuthParams = acr_values=x\n"), LoginConfig.Overrides.NONE);
+                + "TenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\nAuthParams = acr_values=x\n"), LoginConfig.Overrides.NONE);
         assertTrue(tenant.getMessage().contains("sets acr_values, which TenantId sends"), tenant.getMessage());
     }
 
@@ -433,11 +433,11 @@ class LoginConfigTest {
     /** Resource and Authority name the provider together: the layer that gives either (command line, environment, file) gives both. */
     @Test
     void aResourceOrAuthorityOnTheCommandLineReplacesBothOfTheFiles() throws Exception {
-        Path file = ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\nTenantId = t\n");
+        Path file = ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\nTenantId = " + GUID + "\n");
         LoginConfig ocs = LoginConfig.load(file, LoginConfig.Overrides.NONE.with(Setting.RESOURCE, "https://ocs.example"));
         assertEquals(URI.create("https://ocs.example/identity"), ocs.authority(), "the file's Authority does not win over --resource");
         assertTrue(ocs.ocs());
-        Path both = ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\nClientId = c\n");
+        Path both = ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n");
         LoginConfig other = LoginConfig.load(both, LoginConfig.Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r"));
         assertEquals(URI.create("https://kc.example/realms/r"), other.authority());
         assertFalse(other.ocs(), "the file's Resource is replaced too: not OCS");
@@ -453,11 +453,95 @@ class LoginConfigTest {
     /** A machine's scope: the configured Scope; else ocsapi for OCS; else none; never openid by default. */
     @Test
     void aMachineAsksForTheConfiguredScopeElseOcsapiForOcsElseNone() throws Exception {
-        assertEquals(Optional.of("ocsapi"), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = t\n"
+        assertEquals(Optional.of("ocsapi"), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
                 + "ClientId = c\n"), LoginConfig.Overrides.NONE).machineScope());
         assertEquals(Optional.empty(), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"),
                 LoginConfig.Overrides.NONE).machineScope());
         assertEquals(Optional.of("api.read"), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"
                 + "Scope = api.read\n"), LoginConfig.Overrides.NONE).machineScope());
+    }
+
+    // --- Issue 21: the last silent mistakes, each said in one line with its fix ---
+
+    private static final String GUID = "0a1b2c3d-1234-5678-9abc-def012345678";
+
+    @Test
+    void anOcsTenantThatIsNotAGuidIsRefusedWithWhatOneLooksLike() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example\n"
+                + "TenantId = my-company\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("[Configuration] TenantId is 'my-company', not a GUID: an OCS tenant ID looks like"), e.getMessage());
+        assertEquals(Optional.of(GUID.toUpperCase()), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = "
+                + GUID.toUpperCase() + "\nClientId = c\n"), LoginConfig.Overrides.NONE).tenantId(), "either case");
+    }
+
+    @Test
+    void aResourceWithAPathSaysWhatResourceIsAndWhereAnIssuerGoes() throws Exception {
+        LoginException identity = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example/identity/\n"
+                + "TenantId = " + GUID + "\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        assertTrue(identity.getMessage().contains("Resource ends in /identity, which the tool adds itself; write the address alone:"
+                + " https://ocs.example"), identity.getMessage());
+        LoginException realm = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = c\n"), LoginConfig.Overrides.NONE
+                .with(Setting.RESOURCE, "http://127.0.0.1:18080/realms/ocs-pkce-demo"));
+        assertTrue(realm.getMessage().startsWith("--resource has a path (/realms/ocs-pkce-demo), but it is the OCS address alone, such as"
+                + " http://127.0.0.1:18080. For another provider's issuer (this looks like a Keycloak realm), set Authority (--authority)"),
+                realm.getMessage());
+        assertFalse(realm.getMessage().contains("TenantId is missing"), "the path is the mistake, not the tenant");
+    }
+
+    @Test
+    void anAuthorityOnAnotherHostThanResourceIsSaid() throws Exception {
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
+                + "\nClientId = c\nAuthority = https://kc.example/realms/r\n"), LoginConfig.Overrides.NONE);
+        assertEquals(1, config.warnings().size(), config.warnings().toString());
+        assertTrue(config.warnings().get(0).startsWith("warning: the issuer is Authority https://kc.example/realms/r"), config.warnings().get(0));
+        assertTrue(config.warnings().get(0).contains("Resource https://ocs.example names another host"), config.warnings().get(0));
+        assertEquals(List.of(), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
+                + "\nClientId = c\nAuthority = https://OCS.example/identity2\n"), LoginConfig.Overrides.NONE).warnings(),
+                "the same host: OCS with an issuer of its own, as the README says");
+    }
+
+    @Test
+    void scopesSeparatedByCommasAreRefusedWithTheSpacedForm() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                + "ClientId = c\nScope = openid, ocsapi\n"), LoginConfig.Overrides.NONE);
+        assertTrue(e.getMessage().contains("Scope is 'openid, ocsapi': scopes are separated by spaces, not commas"), e.getMessage());
+    }
+
+    @Test
+    void aMisspelledVariableIsSaidWithADidYouMean() throws Exception {
+        Map<String, String> environment = new java.util.HashMap<>(noUserConfig());
+        environment.put("OCS_LOGIN_CLIENTID", "c");
+        environment.put("OCS_LOGIN_CLIENT_ID", "c");
+        environment.put("OCS_LOGIN_AUTHORITY", "https://kc.example/r");
+        environment.put("OCS_LOGIN_DEMO_IDLE_SECONDS", "60");
+        LoginConfig config = LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, folder);
+        assertEquals(List.of("warning: the environment variable OCS_LOGIN_CLIENTID is not one of this tool's, so it is ignored"
+                + " (did you mean OCS_LOGIN_CLIENT_ID?)"), config.warnings());
+    }
+
+    @Test
+    void aClientSecretFileThatIsNoFileIsNeverEchoed() throws Exception {
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                + "ClientId = c\nClientSecretFile = Zq8-the-secret-itself\n"), LoginConfig.Overrides.NONE);
+        assertFalse(e.getMessage().contains("Zq8"), e.getMessage());
+        assertTrue(e.getMessage().contains("ClientSecretFile does not name a file (its value is not shown: it may be the secret itself"),
+                e.getMessage());
+    }
+
+    // --- Issue 22: AuthParams as an allow-list ---
+
+    @Test
+    void authParamsTakeOnlyParametersThatCannotMoveOrUnbindTheCode() throws Exception {
+        for (String refused : List.of("request=eyJhbGciOiJub25lIn0.e30.", "request_uri=urn:x", "response_mode=form_post",
+                "response_mode=query.jwt", "prompt=none", "prompt=login%20none", "Prompt=login", "login\u00a0hint=a", "x%00y=1",
+                "ui_lócales=de", "registration=x")) {
+            LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
+                    + "ClientId = c\nAuthParams = " + refused + "\n"), LoginConfig.Overrides.NONE);
+            assertTrue(e.getMessage().contains("AuthParams sets"), refused + ": " + e.getMessage());
+        }
+        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\nAuthParams = "
+                + "ui_locales=de&login_hint=a%40b.example&prompt=select_account&max_age=600&audience=api&resource=https%3A%2F%2Fapi.example"
+                + "&claims=%7B%7D&kc_idp_hint=corp\n"), LoginConfig.Overrides.NONE);
+        assertEquals(8, config.authParams().size(), config.authParams().toString());
     }
 }

@@ -120,7 +120,6 @@ class TokenCacheTest {
         damaged.put("no tokens", new JSONObject(valid).put("tokens", "x").toString().getBytes(StandardCharsets.UTF_8));
         damaged.put("a number for the token", new JSONObject(valid).put("tokens", new JSONObject().put("access_token", 7))
                 .toString().getBytes(StandardCharsets.UTF_8));
-        damaged.put("a bad expiry", new JSONObject(valid).put("expires_at", "soon").toString().getBytes(StandardCharsets.UTF_8));
         damaged.put("huge", ("{\"format\":\"" + TokenCache.FORMAT + "\",\"x\":\"" + "a".repeat(300 * 1024) + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, byte[]> kind : damaged.entrySet()) {
@@ -183,7 +182,7 @@ class TokenCacheTest {
         first.write(TokenCache.Entry.of(tokenResponse(), Instant.now()));
         first.close();
         assertEquals("at-1", second.get(10, TimeUnit.SECONDS).orElseThrow().tokens().getString("access_token"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Another ocs-login run is signing in with these settings; waiting"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them); waiting"));
     }
 
     @Test
@@ -192,7 +191,7 @@ class TokenCacheTest {
             LoginException e = CompletableFuture.supplyAsync(() ->
                     assertThrows(LoginException.class, () -> cache().open(KEY, Duration.ofSeconds(1), log))).get(10, TimeUnit.SECONDS);
             assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
-            assertTrue(e.getMessage().contains("kept the token cache entry locked"), e.getMessage());
+            assertTrue(e.getMessage().contains("kept the cached tokens of these settings locked for 1 s"), e.getMessage());
         }
     }
 
