@@ -185,7 +185,8 @@ final class TokenCache {
         } catch (PrivateFolder.Unsafe e) {
             throw unsafe(e.getMessage());
         } catch (IOException e) {
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be read: " + e, e);
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be read: "
+                    + Log.printable(PrivateFolder.describe(e), 300), e);
         }
         return listed;
     }
@@ -222,8 +223,8 @@ final class TokenCache {
         } catch (PrivateFolder.Unsafe e) {
             throw unsafe(e.getMessage());
         } catch (IOException e) {
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be used: " + e
-                    + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be used: "
+                    + Log.printable(PrivateFolder.describe(e), 300) + " (--cache-dir DIR uses another folder, --no-cache none)", e);
         }
         try {
             FileChannel channel = folder.lockFile(key.fileName().replace(".json", ".lock"));
@@ -237,8 +238,8 @@ final class TokenCache {
             }
         } catch (IOException e) {
             folder.close();
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder.path() + " cannot be used: " + e
-                    + " (--cache-dir DIR uses another folder, --no-cache none)", e);
+            throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder.path() + " cannot be used: "
+                    + Log.printable(PrivateFolder.describe(e), 300) + " (--cache-dir DIR uses another folder, --no-cache none)", e);
         } catch (LoginException | RuntimeException e) {
             folder.close();
             throw e;
@@ -358,10 +359,8 @@ final class TokenCache {
             try {
                 folder.write(key.fileName(), bytes);
             } catch (IOException e) {
-                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be cached in " + folder.path() + " ("
-                        + (e instanceof java.nio.file.AccessDeniedException ? "it cannot be written"
-                                : e instanceof java.nio.file.FileSystemException failure && failure.getReason() != null
-                                        ? Log.printable(failure.getReason(), 120) : Log.printable(String.valueOf(e.getMessage()), 120)) + ")", e);
+                throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be cached in " + folder.path() + ": "
+                        + Log.printable(PrivateFolder.describe(e), 300), e);
             }
         }
 

@@ -219,6 +219,17 @@ final class PrivateFolder implements AutoCloseable {
         return (((Integer) Files.getAttribute(folder, "unix:mode")) & 01000) != 0;
     }
 
+    /** What went wrong with a file or folder, in words: "/x/.cache cannot be written", rather than the exception's name. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException denied) {
+            return denied.getFile() + " cannot be written (is it read-only, or another user's?)";
+        }
+        if (e instanceof java.nio.file.FileSystemException failure && failure.getFile() != null) {
+            return failure.getFile() + ": " + (failure.getReason() != null ? failure.getReason() : e.getClass().getSimpleName());
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     /** The folder's path: for messages, and for what must be handed to another program by name (the browser's page). */
     Path path() {
         return path;

@@ -401,4 +401,53 @@ class AnotherLocalUserTest {
             mallory.sh("pkill -u " + OtherUser.NAME + " -f Squat.java");
         }
     }
+
+    /**
+     * The other user plants a jbang-catalog.json above the folder where this user runs ocs-login (a
+     * shared folder, a clone under /tmp), with an ocs-login alias and a catalog named "catalog" of
+     * theirs: the installed command runs this checkout's script by its path, and never a catalog's.
+     */
+    @Test
+    void aCatalogPlantedAboveTheWorkingFolderNeverChangesWhatOcsLoginRuns() throws Exception {
+        Path checkout = Checkout.copy(work.resolve("checkout"));
+        Path home = Files.createDirectories(work.resolve("home"));
+        Path jbangHome = home.resolve(".jbang");
+        Map<String, String> environment = Map.of("HOME", home.toString(), "JBANG_DIR", jbangHome.toString(),
+                "JBANG_JAVA_OPTIONS", "-Duser.home=" + home, "XDG_CACHE_HOME", work.resolve("cache").toString());
+        assertEquals(0, launch(checkout, environment, "catalog", "add", "-g", "--name", "catalog",
+                checkout.resolve("jbang-catalog.json").toString()).exitCode());
+        OtherUser.Result installed = launch(checkout, environment, "app", "install", "ocs-login@catalog");
+        assertEquals(0, installed.exitCode(), installed.output());
+        Path command = jbangHome.resolve("bin").resolve("ocs-login");
+        assertTrue(Files.readString(command).contains("exec '" + checkout.resolve("jbang").toRealPath() + "' '"
+                + checkout.resolve("OcsPkceLogin.java").toRealPath() + "' \"$@\""), Files.readString(command));
+
+        Path meeting = sharedFolder(true);
+        Path pwned = meeting.resolve("pwned");
+        OtherUser.Result planted = mallory.sh("mkdir -p " + meeting + "/theirs && printf '%s\\n' 'public class Evil { public static void"
+                + " main(String... a) throws Exception { java.nio.file.Files.writeString(java.nio.file.Path.of(\"" + pwned + "\"), \"ran\");"
+                + " System.out.println(\"their-token\"); } }' > " + meeting + "/theirs/Evil.java && printf '%s\\n' '{\"aliases\": {\"ocs-login\":"
+                + " {\"script-ref\": \"theirs/Evil.java\"}}, \"catalogs\": {\"catalog\": {\"catalog-ref\": \"" + meeting
+                + "/jbang-catalog.json\"}}}' > " + meeting + "/jbang-catalog.json && chmod -R a+rX " + meeting + "/theirs "
+                + meeting + "/jbang-catalog.json");
+        assertEquals(0, planted.exitCode(), planted.output());
+        Path below = Files.createDirectories(meeting.resolve("mine/work"));
+        for (int run = 0; run < 2; run++) {
+            OtherUser.Result result = runIn(below, environment, command.toString(), "--version");
+            assertFalse(Files.exists(pwned), "their script ran as this user: " + result.output());
+            assertEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains(OcsPkceLogin.VERSION) && !result.output().contains("their-token"), result.output());
+        }
+    }
+
+    /** Runs {@code command} in {@code folder} as this user; its output (stdout and stderr) and exit code. */
+    private static OtherUser.Result runIn(Path folder, Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the command ended");
+        return new OtherUser.Result(process.exitValue(), output);
+    }
 }

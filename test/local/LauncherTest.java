@@ -359,7 +359,8 @@ class LauncherTest {
 
     /**
      * `./jbang app install ocs-login@catalog` (JBang's convention) gives an ocs-login command that runs
-     * through this launcher, from any folder, and is a hit from its third run on.
+     * the script by its path through this launcher, from any folder, and is a hit from its second run on
+     * (the script's path, not the folder, is what the launcher's entry is for).
      */
     @Test
     void anInstalledCommandRunsThroughTheLauncherFromAnyFolder() throws Exception {
@@ -375,15 +376,23 @@ class LauncherTest {
         Result installed = launchWith(checkout, checkout, environment, "app", "install", "ocs-login@catalog");
         assertEquals(0, installed.exitCode(), installed.err());
         Path command = jbangHome.resolve("bin").resolve("ocs-login");
-        assertTrue(Files.readString(command).contains("exec '" + checkout.resolve("jbang").toRealPath() + "' ocs-login@catalog \"$@\""),
-                Files.readString(command));
+        assertTrue(Files.readString(command).contains("exec '" + checkout.resolve("jbang").toRealPath() + "' '"
+                + checkout.resolve("OcsPkceLogin.java").toRealPath() + "' \"$@\""), "the script by its path, no alias: " + Files.readString(command));
         Result last = null;
-        for (int run = 0; run < 3; run++) {
-            last = launchCommand(command, elsewhere, environment, "--version");
+        for (Path folder : List.of(elsewhere, elsewhere, Files.createDirectories(work.resolve("another")))) {
+            last = launchCommand(command, folder, environment, "--version");
             assertEquals(0, last.exitCode(), last.err());
             assertTrue(last.out().startsWith(OcsPkceLogin.VERSION), last.out());
         }
-        assertTrue(last.hit(), "the third run is a hit: " + last.err());
+        assertTrue(last.hit(), "a run in a new folder is a hit too: " + last.err());
+
+        // installed by the script's path, relative, from a folder with a space: the same command
+        Path spaced = Checkout.copy(work.resolve("a checkout"));
+        assertEquals(0, launchWith(spaced, spaced, environment, "app", "install", "--force", "--name", "ocs-login", "OcsPkceLogin.java")
+                .exitCode());
+        assertTrue(Files.readString(command).contains("exec '" + spaced.resolve("jbang").toRealPath() + "' '"
+                + spaced.resolve("OcsPkceLogin.java").toRealPath() + "' \"$@\""), Files.readString(command));
+        assertTrue(launchCommand(command, elsewhere, environment, "--version").out().startsWith(OcsPkceLogin.VERSION));
     }
 
     private Result launchWith(Path checkout, Path folder, Map<String, String> environment, String... args) throws Exception {
@@ -409,5 +418,31 @@ class LauncherTest {
         String out = read(process.getInputStream());
         assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the launcher ended");
         return new Result(process.exitValue(), out, err.get());
+    }
+
+    /**
+     * Java 17 reads sources in the locale's charset, which is ASCII where LANG and LC_* are unset (a
+     * plain container, a CI runner, env -i): every script still builds and runs there, since each
+     * tells javac its encoding (issue 21). JBang gets a cache folder of its own, so that it compiles.
+     */
+    @Test
+    void everyScriptBuildsOnJava17WithoutALocale() throws Exception {
+        Path checkout = checkout();
+        List<String> base = List.of("env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + System.getenv("HOME"),
+                "XDG_CACHE_HOME=" + work.resolve("cache"), "JBANG_CACHE_DIR=" + work.resolve("jbang-cache"), checkout.resolve("jbang").toString());
+        for (List<String> args : List.of(List.of("--java", "17", "OcsPkceLogin.java", "--version"),
+                List.of("build", "--java", "17", "LocalKeycloak.java"), List.of("build", "--java", "17", "OcsPkceLoginTest.java"))) {
+            List<String> command = new ArrayList<>(base);
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String output = read(process.getInputStream());
+            assertTrue(process.waitFor(300, TimeUnit.SECONDS), "it ended");
+            assertEquals(0, process.exitValue(), args + ": " + output);
+            assertFalse(output.contains("unmappable character"), output);
+            if (args.contains("--version")) {
+                assertTrue(output.contains(OcsPkceLogin.VERSION + " (Java 17"), output);
+            }
+        }
     }
 }

@@ -186,7 +186,7 @@ class ProviderBehaviourTest {
 
         Cli.Run own = login("--auth-params", "state=mine", "--no-cache");
         assertEquals(LoginException.Exit.CONFIG_INVALID.code, own.exitCode(), own.toString());
-        assertTrue(own.errorLines().get(0).contains("--auth-params sets state, which the flow sends itself"), own.toString());
+        assertTrue(own.errorLines().get(0).contains("--auth-params sets 'state', which it may not"), own.toString());
     }
 
     /** RFC 9126: where discovery lists a PAR endpoint, the request goes there first, and a refusal ends the login at once. */
@@ -228,8 +228,8 @@ class ProviderBehaviourTest {
     @Test
     void aResourceWhoseIssuerDiffersSaysWhereItCameFromAndHowToFixIt() {
         provider.answer("/identity/.well-known/openid-configuration", ScriptedProvider.json(200, provider.discovery().toString()));
-        Cli.Run run = Cli.run(Browser.NONE, "--resource", provider.issuer().toString(), "--tenant-id", "t", "--client-id", "cli",
-                "--no-cache");
+        Cli.Run run = Cli.run(Browser.NONE, "--resource", provider.issuer().toString(), "--tenant-id",
+                "0a1b2c3d-1234-5678-9abc-def012345678", "--client-id", "cli", "--no-cache");
         assertEquals(LoginException.Exit.PROVIDER_INVALID.code, run.exitCode(), run.toString());
         String line = run.errorLines().get(0);
         assertTrue(line.contains("names the issuer '" + provider.issuer() + "', not the configured " + provider.issuer() + "/identity"
@@ -255,5 +255,82 @@ class ProviderBehaviourTest {
         String hint = run.err().lines().filter(line -> line.startsWith("No browser could be opened")).findFirst().orElseThrow();
         assertFalse(hint.contains("--device"), hint);
         assertTrue(hint.contains("--paste") && hint.contains("ssh -L"), hint);
+    }
+
+    /** Tokens that were obtained are printed even when the cache folder cannot be written (issue 21): one line says why. */
+    @Test
+    void aTokenThatCannotBeCachedIsPrintedWithOneLineSayingWhy() throws Exception {
+        cachedExpired(null); // the folder, its lock file and an expired entry without a refresh token
+        assertEquals(0, new ProcessBuilder("chattr", "+i", cache.toString()).start().waitFor(), "the folder made read-only, even for root");
+        try {
+            Cli.Run run = login();
+            assertEquals(0, run.exitCode(), run.toString());
+            assertEquals("new-access-token\n", run.out());
+            assertTrue(run.err().contains("warning: The tokens could not be cached in " + cache + ": "), run.err());
+            assertTrue(run.err().contains("; the token is printed all the same, but the next run cannot use it"), run.err());
+        } finally {
+            new ProcessBuilder("chattr", "-i", cache.toString()).start().waitFor();
+        }
+    }
+
+    /** A pushed request refused for an unknown client says what the browser path says: the client, and its redirect URIs (issues 21, 23). */
+    @Test
+    void aPushedRequestRefusedNamesTheClientAndTheRedirectUri() {
+        provider.discoveryWith(document -> document.put("pushed_authorization_request_endpoint", provider.issuer() + "/par"));
+        provider.answer("/par", ScriptedProvider.json(401, "{\"error\":\"invalid_request\",\"error_description\":\"Authentication failed.\"}"));
+        Cli.Run run = login("--no-cache");
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED.code, run.exitCode(), run.toString());
+        String line = run.errorLines().get(0);
+        assertTrue(line.contains("invalid_request (Authentication failed.): check that ClientId 'cli' is a client of this provider that"
+                + " may use the Authorization Code flow, and that its redirect URIs hold http://localhost:"), line);
+        assertTrue(opened.isEmpty(), "no browser");
+    }
+
+    /** A request_uri too long for a browser's address is said as such, not as missing (issue 22). */
+    @Test
+    void aRequestUriTooLongForABrowserIsSaidAsSuch() {
+        provider.discoveryWith(document -> document.put("pushed_authorization_request_endpoint", provider.issuer() + "/par"));
+        provider.answer("/par", ScriptedProvider.json(201, new JSONObject().put("request_uri", "urn:x:" + "a".repeat(10_000))
+                .put("expires_in", 60).toString()));
+        Cli.Run run = login("--no-cache");
+        assertEquals(LoginException.Exit.PROVIDER_INVALID.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("answered with a request_uri of 10006 characters, too long for a browser's address"),
+                run.toString());
+    }
+
+    /** --timeout bounds the whole run: a wait for another run's lock counts against it (issue 22). */
+    @Test
+    void theTimeoutBoundsAWaitForAnotherRunsLockToo() throws Exception {
+        LoginConfig config = LoginConfig.fromIni("test", IniFile.parse("test", List.of("[Configuration]", "Authority = " + provider.issuer(),
+                "ClientId = cli", "Scope = ocsapi")), LoginConfig.Overrides.NONE);
+        Browser never = url -> {
+            // a browser where nobody signs in
+        };
+        try (TokenCache.Locked held = new TokenCache(cache).open(TokenCache.Key.of(config), Duration.ofSeconds(5), new Log(System.err, false, true))) {
+            List<String> args = new ArrayList<>(List.of("--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
+                    "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "4", "--cache-dir", cache.toString()));
+            Cli.Run run = Cli.run(never, args.toArray(String[]::new));
+            assertEquals(LoginException.Exit.CACHE_FAILED.code, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them);"
+                    + " waiting for it, up to 4 s"), run.err());
+            assertTrue(run.millis() < 4_000 + 15_000, "the wait ended with --timeout, not after it and a whole sign-in: " + run.millis());
+        }
+        Thread lockHolder = new Thread(() -> {
+            try (TokenCache.Locked held = new TokenCache(cache).open(TokenCache.Key.of(config), Duration.ofSeconds(5),
+                    new Log(System.err, false, true))) {
+                Thread.sleep(3_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        lockHolder.start();
+        Thread.sleep(500);
+        Cli.Run run = Cli.run(never, "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
+                "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "8", "--cache-dir", cache.toString());
+        lockHolder.join();
+        assertEquals(LoginException.Exit.CALLBACK_TIMEOUT.code, run.exitCode(), run.toString());
+        java.util.regex.Matcher waited = java.util.regex.Pattern.compile("Waiting up to ([0-9]+) s for the authorization code").matcher(run.err());
+        assertTrue(waited.find(), run.err());
+        assertTrue(Integer.parseInt(waited.group(1)) <= 6, "the sign-in got what was left of the 8 s: " + waited.group(1) + " s");
     }
 }

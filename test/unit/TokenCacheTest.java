@@ -250,4 +250,50 @@ class TokenCacheTest {
             assertEquals(Optional.empty(), entry.read(log), "a sticky parent is fine");
         }
     }
+
+    /** An expires_at out of Instant's range (or of any token's lifetime) is an unknown expiry, never a crash (issue 22). */
+    @Test
+    void anExpiryOutOfRangeIsAnUnknownExpiryAndNeverBreaksTheStatus() throws Exception {
+        Path file = write(tokenResponse());
+        String valid = Files.readString(file);
+        for (Object expiresAt : List.of(Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -31557014167219200L, 31556889864403199L, 12.5, "soon")) {
+            Files.writeString(file, new JSONObject(valid).put("expires_at", expiresAt).toString());
+            TokenCache.Entry entry = read().orElseThrow(() -> new AssertionError(expiresAt + ": the entry is kept for its refresh token"));
+            assertEquals(Optional.empty(), entry.expiresAt(), String.valueOf(expiresAt));
+            assertFalse(entry.validFor(Duration.ZERO, Instant.now()), "never taken as fresh");
+        }
+        Files.writeString(file, new JSONObject(valid).put("expires_at", 31556889864403199L).toString());
+        Path second = home.resolve("tokens").resolve(new TokenCache.Key("https://idp.example/realms/r", "other", "s", "").fileName());
+        Files.writeString(second, "{\"format\": \"" + TokenCache.FORMAT + "\", \"key\": {\"issuer\": \"https://x\", \"client_id\": \"c\"},"
+                + " \"tokens\": {\"access_token\": \"a\", \"id_token_claims\": \"not an object\"}, \"expires_at\": 1e300}");
+        Files.setPosixFilePermissions(second, PosixFilePermissions.fromString("rw-------"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Session.status(new Session.CacheOptions(Optional.of(home.resolve("tokens")), Duration.ofSeconds(60), false, false), false,
+                new PrintStream(out, true, StandardCharsets.UTF_8), log);
+        String listed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(2, listed.lines().count(), listed);
+        assertTrue(listed.contains("client cli  scope 'openid ocsapi'  user user-1  expires unknown"), listed);
+        out.reset();
+        Session.status(new Session.CacheOptions(Optional.of(home.resolve("tokens")), Duration.ofSeconds(60), false, false), true,
+                new PrintStream(out, true, StandardCharsets.UTF_8), log);
+        assertEquals(2, new org.json.JSONArray(out.toString(StandardCharsets.UTF_8)).length());
+    }
+
+    /** What is written can be read back: an ID token with 1,500 groups (about 600 KiB of entry) is cached and used (issue 22). */
+    @Test
+    void aLargeEntryIsReadBackAndOneTooLargeIsNotWritten() throws Exception {
+        List<String> groups = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            groups.add("/organisation/department-" + i + "/team-with-a-long-name-" + i + "/role-" + "x".repeat(100));
+        }
+        JSONObject large = tokenResponse().put("id_token_claims", new JSONObject().put("sub", "user-1").put("groups", groups));
+        large.put("id_token", "h." + "p".repeat(300_000) + ".s");
+        Path file = write(large);
+        assertTrue(Files.size(file) > 256 * 1024, Files.size(file) + " bytes");
+        assertEquals("at-1", read().orElseThrow().tokens().getString("access_token"), "read back");
+        JSONObject tooLarge = tokenResponse().put("id_token", "h." + "p".repeat(TokenCache.MAX_ENTRY_BYTES) + ".s");
+        LoginException e = assertThrows(LoginException.class, () -> write(tooLarge));
+        assertTrue(e.getMessage().startsWith("The tokens are not cached: with "), e.getMessage());
+        assertEquals("at-1", read().orElseThrow().tokens().getString("access_token"), "the entry before stays");
+    }
 }
