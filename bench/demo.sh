@@ -45,7 +45,7 @@ for ((i = 1; i <= runs; i++)); do
   echo "$first $second $third $disk" >> "$results"
   echo "run $i: first token $first ms (longest silence on stderr: $silence; $disk MB on disk), second run $second ms," \
     "a sign-in on the running Keycloak $third ms" >&2
-  [ -n "${KEEP_LOGS:-}" ] && cp "$account/first.log" "$KEEP_LOGS/first-$i.log"
+  [ -n "${KEEP_LOGS:-}" ] && cp "$account"/*.log "$KEEP_LOGS/" && mv "$KEEP_LOGS/first.log" "$KEEP_LOGS/first-$i.log"
   # stop the account's Keycloak (found by its folder), and forget the account
   pkill -f "$account/.cache/ocs-pkce-login/keycloak-" || true
   sleep 5

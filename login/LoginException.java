@@ -27,8 +27,8 @@ public class LoginException extends Exception {
         KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started, or its port is taken"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
         CANCELLED(16, "the login was cancelled before it ended"),
-        CACHE_FAILED(17, "a private place (the token cache, a client secret file) is not this user's alone, or was"
-                + " locked too long"),
+        CACHE_FAILED(17, "a private place (the token cache, a client secret file) or a found config file is not this"
+                + " user's alone, or was locked too long"),
         TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)");
 
         public final int code;

@@ -39,15 +39,16 @@ final class Session {
      */
     static JSONObject tokens(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log,
             ProviderConnection.Opener opener, Grant grant) throws LoginException {
-        long started = System.nanoTime(); // --timeout bounds the whole run: a wait for another run's lock counts too
+        long started = System.nanoTime();
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
                 opener.checkSignIn();
-                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get(), limits.after(started)));
+                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get(), limits));
                 return TokenCache.Entry.of(tokens, Instant.now()).response(Instant.now());
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
             try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(key, lockWait(limits), log)) {
+                Limits left = limits.after(started); // --timeout bounds the waits of the run: another run's lock, then the sign-in
                 Optional<TokenCache.Entry> cached = entry.read(log);
                 if (cached.isPresent() && cached.get().exposed()) {
                     forgetExposed(config, cached.get(), log, connection, entry);
@@ -73,7 +74,7 @@ final class Session {
                 if (tokens == null) {
                     opener.checkSignIn();
                     TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, () -> grant.tokens(connection.get(),
-                            limits.after(started))), Instant.now());
+                            left)), Instant.now());
                     keep(entry, signedIn, log);
                     tokens = signedIn.response(Instant.now());
                 }
