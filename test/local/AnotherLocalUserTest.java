@@ -450,4 +450,30 @@ class AnotherLocalUserTest {
         assertTrue(process.waitFor(240, TimeUnit.SECONDS), "the command ended");
         return new OtherUser.Result(process.exitValue(), output);
     }
+
+    /**
+     * `LocalKeycloak.java stop` stops this user's Keycloaks only, and says so of another user's that it
+     * finds (one whose command line names the same folder), rather than "Keycloak stopped" (issue 22).
+     */
+    @Test
+    void stopLeavesAnotherUsersKeycloakAndSaysSo() throws Exception {
+        Path kcsh = LocalKeycloak.cacheFolder().resolve("keycloak-" + LocalKeycloak.VERSION).resolve("bin").resolve("kc.sh");
+        Path script = sharedFolder(true).resolve("theirs.sh"); // so that runuser's own command line (root's) does not name the folder
+        Files.writeString(script, "exec sh -c 'sleep 300' " + kcsh + " start --http-port=18087 --hostname-strict=false\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        Process theirs = mallory.start("exec sh " + script);
+        try {
+            assertTrue(Threads.await(() -> LocalKeycloak.processes(kcsh.getParent().getParent()).anyMatch(process -> process.info()
+                    .commandLine().map(line -> line.contains("--http-port=18087 ")).orElse(false)), Duration.ofSeconds(20)));
+            OtherUser.Result stop = runIn(Path.of("").toAbsolutePath(), Map.of(), "./jbang", "LocalKeycloak.java", "stop", "18087");
+            assertEquals(1, stop.exitCode(), stop.output());
+            assertTrue(stop.output().contains("Not stopped: the Keycloak process ") && stop.output().contains(" runs as " + OtherUser.NAME
+                    + ", not as you"), stop.output());
+            assertFalse(stop.output().contains("Keycloak stopped"), stop.output());
+            assertTrue(theirs.isAlive() || LocalKeycloak.processes(kcsh.getParent().getParent()).findAny().isPresent(), "theirs still runs");
+        } finally {
+            mallory.sh("pkill -u " + OtherUser.NAME + " sleep");
+            theirs.destroy();
+        }
+    }
 }
