@@ -161,9 +161,29 @@ public final class CallbackServer implements AutoCloseable {
     }
 
     /** Step 4: waits for this login's authorization response, then stops the server, whatever the outcome. */
-    public String awaitCode(Duration timeout) throws LoginException {
+    /** Whether this login's response (a code, or a failure) came within {@code time}; false when the wait goes on. */
+    public boolean responded(Duration time) throws LoginException {
         try {
-            return code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            code.get(time.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cancelled();
+        }
+    }
+
+    public String awaitCode(Duration timeout) throws LoginException {
+        return awaitCode(timeout, timeout);
+    }
+
+    /** The code, within {@code left}: what is left of the login's {@code timeout}, which a timeout names. */
+    public String awaitCode(Duration left, Duration timeout) throws LoginException {
+        try {
+            return code.get(left.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new LoginException(LoginException.Exit.CALLBACK_TIMEOUT, "No authorization response reached "
                     + redirectUri + " within " + timeout.toSeconds() + " s: was the sign-in finished in the browser? If the"

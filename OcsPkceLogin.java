@@ -106,11 +106,13 @@ public final class OcsPkceLogin {
                 Session.logout(config, key, arguments.cache(), limits, log, connect);
                 return LoginException.Exit.OK.code;
             }
+            // A pushed request (RFC 9126) where the provider takes one (renewed when it expires before a person opens its address).
+            IdentityProvider.Push push = arguments.noPar() ? IdentityProvider.Push.NEVER : IdentityProvider.Push.WHERE_OFFERED;
             Session.Grant grant = switch (arguments.signIn()) {
-                case BROWSER -> (connection, left) -> login(connection, config, new BrowserSignIn(chosen), !arguments.noPar(), left, log);
+                case BROWSER -> (connection, left) -> login(connection, config, new BrowserSignIn(chosen), push, left, log);
                 case PASTE -> {
                     PasteBack pasted = PasteBack.from(in); // a closed stdin is said at once, before any call to the provider
-                    yield (connection, left) -> login(connection, config, pasted, !arguments.noPar(), left, log);
+                    yield (connection, left) -> login(connection, config, pasted, push, left, log);
                 }
                 case DEVICE -> (connection, left) -> DeviceLogin.login(connection, config, chosen, left, log);
                 case CLIENT_CREDENTIALS -> {
@@ -133,23 +135,30 @@ public final class OcsPkceLogin {
 
     /**
      * The six steps of Authorization Code + PKCE, with steps 2 to 4 done by {@code frontChannel} (the
-     * browser and the callback server, or --paste); {@code push} allows a pushed authorization request.
+     * browser and the callback server, or --paste); {@code push} says where the request is pushed first.
      *
      * @return the token response (RFC 6749 §5.1), plus {@code id_token_claims} when an ID token came back and passed validation
      */
-    static JSONObject login(ProviderConnection connection, LoginConfig config, FrontChannel frontChannel, boolean push, Limits limits,
-            Log log) throws LoginException {
-        // Step 1, the connection's: the provider's configuration, from its discovery document (fetched once a run).
+    static JSONObject login(ProviderConnection connection, LoginConfig config, FrontChannel frontChannel, IdentityProvider.Push push,
+            Limits limits, Log log) throws LoginException {
+        // Step 1, the connection's: the provider's configuration, from its discovery document (fetched once a run);
+        // what it says that would make the sign-in fail is said now, before anyone signs in.
         IdentityProvider provider = connection.provider();
+        boolean pushed = provider.pushes(push);
+        connection.check().idTokensCanBeChecked();
 
         // The single-use secrets of this login: code_verifier (RFC 7636 §4.1), state and nonce.
         AuthorizationRequest request = AuthorizationRequest.create(config);
 
         // Steps 2, 3 and 4: the redirect URI, the browser sent to the provider (the request pushed there
         // first where the provider takes it, RFC 9126), and the code that comes back.
-        FrontChannel.AuthorizationUrl url = redirectUri -> provider.authorizationUrl(connection.http(), request, redirectUri, push, log);
-        FrontChannel.AuthorizationCode authorization = frontChannel.authorize(provider, request, url, config.redirectUri(),
-                limits.callbackTimeout(), log);
+        FrontChannel.AuthorizationUrl url = redirectUri -> provider.authorizationUrl(connection.http(), request, redirectUri, pushed, log);
+        FrontChannel.AuthorizationCode authorization;
+        try {
+            authorization = frontChannel.authorize(provider, request, url, config.redirectUri(), limits.callbackTimeout(), log);
+        } catch (LoginException.AuthorizationError e) {
+            throw Hints.withoutPushedRequest(e, provider, pushed);
+        }
         log.detail("code " + Log.mask(authorization.code()));
 
         // Step 5: the code and the code_verifier, for the tokens; checked (the ID token and its nonce) before use.

@@ -22,7 +22,7 @@
 //SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/Checkout.java
 //SOURCES test/local/DeviceFlowTest.java test/local/MachineAndStatusTest.java test/local/FaultyProviderTest.java test/local/HeadlessTest.java
 //SOURCES test/local/LauncherTest.java test/local/OtherUser.java test/local/ProviderBehaviourTest.java
-//SOURCES test/local/ScriptedProvider.java
+//SOURCES test/local/ScriptedProvider.java test/local/StricterProvidersTest.java
 //SOURCES test/e2e/CacheEndToEndTest.java test/e2e/Chromium.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
 //SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java
 //SOURCES test/e2e/MachineLoginTest.java test/e2e/HostileCallbackTest.java test/e2e/HostileClient.java test/e2e/SignIn.java test/e2e/SlowFlood.java

@@ -36,6 +36,7 @@ final class DeviceLogin {
             throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The provider offers no device flow: its discovery"
                     + " document has no device_authorization_endpoint (RFC 8628). Sign in from another machine with --paste instead");
         }
+        connection.check().idTokensCanBeChecked();
         AuthorizationRequest request = AuthorizationRequest.create(config); // its code_verifier, client, scope and tenant
 
         log.step(2, "Asking for a device code at " + provider.deviceAuthorizationEndpoint().get());

@@ -18,10 +18,13 @@ interface FrontChannel {
         }
     }
 
-    /** Step 3's address for the browser, once the redirect URI is known (its port may be chosen only when it listens). */
+    /**
+     * Step 3's address for the browser, once the redirect URI is known (its port may be chosen only
+     * when it listens); asked again for a new one when a pushed request's address has expired.
+     */
     @FunctionalInterface
     interface AuthorizationUrl {
-        URI forRedirectUri(URI redirectUri) throws LoginException;
+        IdentityProvider.Address forRedirectUri(URI redirectUri) throws LoginException;
     }
 
     /**

@@ -21,4 +21,23 @@ final class Hints {
         return "check that ClientId '" + Log.printable(clientId, 80) + "' is a client of this provider that may use the"
                 + " Authorization Code flow, and that its redirect URIs hold " + redirectUri + " exactly";
     }
+
+    /** " (within N s: ...)" for an address that refers to a pushed request, which lives that long; else nothing. */
+    static String lifetime(IdentityProvider.Address address) {
+        return address.expiresIn().map(time -> " within " + time.toSeconds() + " s (it refers to a pushed request, which lasts that long;"
+                + " a new address is printed then)").orElse("");
+    }
+
+    /**
+     * A provider's invalid_request for a request that was not pushed (--no-par) though the provider
+     * takes pushed requests: some clients require them (Keycloak's per client), which discovery cannot say.
+     */
+    static LoginException.AuthorizationError withoutPushedRequest(LoginException.AuthorizationError e, IdentityProvider provider,
+            boolean pushed) {
+        if (pushed || provider.pushedAuthorizationRequestEndpoint().isEmpty() || !"invalid_request".equals(e.error())) {
+            return e;
+        }
+        return (LoginException.AuthorizationError) e.because("the provider takes pushed authorization requests (RFC 9126), which"
+                + " --no-par turned off, and some clients require them: leave --no-par out");
+    }
 }

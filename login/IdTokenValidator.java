@@ -45,9 +45,8 @@ public final class IdTokenValidator {
      * Asymmetric algorithms only: a public client has no secret to check an HMAC (HS256) with, and
      * {@code none} is no signature at all. EdDSA (Ed25519) needs Google Tink, as Nimbus does.
      */
-    public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
-            JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+    public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = IdentityProvider.ASYMMETRIC_ALGORITHMS.stream().map(JWSAlgorithm::parse)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** RSA keys shorter than this are refused: 1024-bit RSA can be factored with enough money. */
     public static final int MIN_RSA_BITS = 2048;
@@ -88,11 +87,32 @@ public final class IdTokenValidator {
      * {@code id_token_signing_alg_values_supported} (all of them when it lists none).
      */
     static Set<JWSAlgorithm> accepted(List<String> providerAlgorithms) {
-        if (providerAlgorithms.isEmpty()) {
-            return ALLOWED_ALGORITHMS;
-        }
-        return ALLOWED_ALGORITHMS.stream().filter(algorithm -> providerAlgorithms.contains(algorithm.getName()))
+        return IdentityProvider.checkable(providerAlgorithms).stream().map(JWSAlgorithm::parse)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Why {@code idToken} is no signed JWT, in words a person can pass on: not signed at all
+     * ({@code alg: none}, with or without its last dot), or not three parts; empty when it looks like one.
+     */
+    static java.util.Optional<String> notASignedJwt(String idToken) {
+        String[] parts = idToken.split("\\.", -1);
+        String alg = "";
+        try {
+            alg = new org.json.JSONObject(new String(java.util.Base64.getUrlDecoder().decode(parts[0]),
+                    java.nio.charset.StandardCharsets.UTF_8)).optString("alg");
+        } catch (IllegalArgumentException | org.json.JSONException notJson) {
+            // said below
+        }
+        if (alg.equalsIgnoreCase("none")) {
+            return java.util.Optional.of("it is not signed at all (alg none), which is never accepted: the provider must sign ID"
+                    + " tokens (with RS256 or another of " + String.join(", ", IdentityProvider.ASYMMETRIC_ALGORITHMS) + ")");
+        }
+        if (parts.length != 3 || alg.isEmpty()) {
+            return java.util.Optional.of("it is not a signed JWT (three base64url parts, header.payload.signature, with an alg in the"
+                    + " header); the provider sent something else as its id_token");
+        }
+        return java.util.Optional.empty();
     }
 
     /** A validator that fetches the keys from the provider's {@code jwks_uri}, when a token is first checked. */
@@ -154,6 +174,10 @@ public final class IdTokenValidator {
 
     /** The signature, iss, aud, azp, exp and iat. */
     private JWTClaimsSet verify(String idToken) throws LoginException {
+        java.util.Optional<String> notSigned = notASignedJwt(idToken);
+        if (notSigned.isPresent()) {
+            throw invalid(notSigned.get());
+        }
         try {
             return processor.process(idToken, null);
         } catch (KeySourceException e) {

@@ -17,7 +17,22 @@ import org.json.JSONObject;
 public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> jwksUri,
         boolean issParameterSupported, Optional<URI> revocationEndpoint, List<String> idTokenSigningAlgorithms,
         Optional<URI> deviceAuthorizationEndpoint, Optional<URI> pushedAuthorizationRequestEndpoint,
-        List<String> tokenEndpointAuthMethods) {
+        List<String> tokenEndpointAuthMethods, boolean requirePushedAuthorizationRequests, List<String> revocationEndpointAuthMethods) {
+
+    /**
+     * The ID token signature algorithms a client without a secret can check: asymmetric ones only (a
+     * public client has no secret to check an HMAC with, and {@code none} is no signature at all).
+     * EdDSA (Ed25519) needs Google Tink, as Nimbus does. {@link IdTokenValidator} accepts these.
+     */
+    static final List<String> ASYMMETRIC_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+            "ES512", "EdDSA", "Ed25519");
+
+    /** How a login sends its authorization request: pushed first (RFC 9126) where the provider takes that, or never (--no-par). */
+    public enum Push { WHERE_OFFERED, NEVER }
+
+    /** Step 3's address, and how long it works when it refers to a pushed request (its {@code expires_in}). */
+    public record Address(URI url, Optional<java.time.Duration> expiresIn) {
+    }
 
     /** The longest request_uri a pushed request may give: the browser's address must stay well under 8 KiB. */
     static final int MAX_REQUEST_URI = 2048;
@@ -71,7 +86,58 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
                 strings(document, "id_token_signing_alg_values_supported"),
                 endpoint(document, "device_authorization_endpoint", url),
                 endpoint(document, "pushed_authorization_request_endpoint", url),
-                strings(document, "token_endpoint_auth_methods_supported"));
+                strings(document, "token_endpoint_auth_methods_supported"),
+                requiredPushes(document, url),
+                strings(document, "revocation_endpoint_auth_methods_supported"));
+    }
+
+    /** RFC 9126 §5: {@code require_pushed_authorization_requests}, which needs the endpoint it requires. */
+    private static boolean requiredPushes(JSONObject document, URI url) throws LoginException {
+        boolean required = document.optBoolean("require_pushed_authorization_requests", false);
+        if (required && !document.has("pushed_authorization_request_endpoint")) {
+            throw LoginException.providerInvalid("discovery document", url, "requires pushed authorization requests"
+                    + " (require_pushed_authorization_requests) but lists no pushed_authorization_request_endpoint (RFC 9126 §5)");
+        }
+        return required;
+    }
+
+    /**
+     * The algorithms of {@link #ASYMMETRIC_ALGORITHMS} that the provider lists in its
+     * {@code id_token_signing_alg_values_supported} (all of them when it lists none).
+     */
+    public List<String> checkableIdTokenAlgorithms() {
+        return checkable(idTokenSigningAlgorithms);
+    }
+
+    /** The algorithms of {@link #ASYMMETRIC_ALGORITHMS} in {@code listed} (all of them when it is empty). */
+    static List<String> checkable(List<String> listed) {
+        return listed.isEmpty() ? ASYMMETRIC_ALGORITHMS : ASYMMETRIC_ALGORITHMS.stream().filter(listed::contains).toList();
+    }
+
+    /**
+     * Whether a login with {@code policy} pushes its request here: where the provider takes pushed
+     * requests; never with {@code --no-par}, which a provider that requires them refuses at once.
+     */
+    public boolean pushes(Push policy) throws LoginException {
+        return switch (policy) {
+            case WHERE_OFFERED -> pushedAuthorizationRequestEndpoint.isPresent();
+            case NEVER -> {
+                if (requirePushedAuthorizationRequests) {
+                    throw new LoginException(LoginException.Exit.USAGE, "--no-par cannot sign in here: the provider requires pushed"
+                            + " authorization requests (require_pushed_authorization_requests in its discovery document, RFC 9126 §5);"
+                            + " leave --no-par out");
+                }
+                yield false;
+            }
+        };
+    }
+
+    /**
+     * Whether a public client may revoke its tokens here: the revocation endpoint exists, and its list
+     * of client authentication methods (RFC 8414 §2), when there is one, has {@code none}.
+     */
+    public boolean revokesForPublicClients() {
+        return revocationEndpoint.isPresent() && (revocationEndpointAuthMethods.isEmpty() || revocationEndpointAuthMethods.contains("none"));
     }
 
     /**
@@ -81,12 +147,14 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
      * provider's own error, and the browser gets a short address (client_id and request_uri) that
      * keeps PKCE and state out of its history.
      */
-    public URI authorizationUrl(Http http, AuthorizationRequest request, URI redirectUri, boolean push, Log log) throws LoginException {
+    public Address authorizationUrl(Http http, AuthorizationRequest request, URI redirectUri, boolean push, Log log) throws LoginException {
         if (!push || pushedAuthorizationRequestEndpoint.isEmpty()) {
-            return request.toUri(authorizationEndpoint, redirectUri);
+            return new Address(request.toUri(authorizationEndpoint, redirectUri), Optional.empty());
         }
         URI endpoint = pushedAuthorizationRequestEndpoint.get();
-        log.info("Pushing the authorization request to " + endpoint + " (RFC 9126; --no-par sends it through the browser)");
+        log.info("Pushing the authorization request to " + endpoint + " (RFC 9126"
+                + (requirePushedAuthorizationRequests ? ", which this provider requires)" : "; --no-par sends it through the browser"
+                + (request.extraParameters().isEmpty() ? ")" : ", which also helps where a provider ignores AuthParams in a pushed request)")));
         Http.Answer answer = http.post(endpoint, new LinkedHashMap<>(request.parameters(redirectUri)), "pushed authorization request endpoint");
         if (answer.status() != 201 && answer.status() != 200) {
             LoginException refused = refusal(answer, "the authorization request", "pushed authorization request endpoint", endpoint);
@@ -108,7 +176,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("client_id", request.clientId());
         parameters.put("request_uri", requestUri);
-        return AuthorizationRequest.withQuery(authorizationEndpoint, parameters);
+        Optional<java.time.Duration> lifetime = body.opt("expires_in") instanceof Number seconds && seconds.longValue() > 0
+                ? Optional.of(java.time.Duration.ofSeconds(Math.min(seconds.longValue(), 86_400))) : Optional.empty();
+        return new Address(AuthorizationRequest.withQuery(authorizationEndpoint, parameters), lifetime);
     }
 
     /**
@@ -204,6 +274,9 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         form.put("token_type_hint", "refresh_token");
         form.put("client_id", clientId);
         Http.Answer answer = http.post(endpoint, form, "revocation endpoint");
+        if (answer.status() == 401 || answer.status() == 403) {
+            throw new LoginException.TokenError("the revocation of a public client", "revocation endpoint", answer.status(), answer.describe());
+        }
         if (answer.status() != 200) {
             throw LoginException.providerInvalid("revocation endpoint", endpoint, "answered " + answer.describe()
                     + answer.object().map(body -> body.opt("error") instanceof String error ? " (" + Log.printable(error, 80) + ")" : "")
@@ -225,10 +298,18 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
      */
     private static LoginException refusal(Http.Answer answer, String refused, String what, URI endpoint) {
         Optional<JSONObject> body = answer.object();
-        if (body.isPresent() && body.get().opt("error") instanceof String error) {
-            return new LoginException.TokenError(refused, what, answer.status(), error, body.get().optString("error_description", null));
+        if (answer.status() >= 500) { // the provider failed: it owes no error object, and nothing sent was refused
+            String said = body.filter(json -> json.opt("error") instanceof String).map(json -> "HTTP " + answer.status() + ", "
+                    + Log.printable(json.getString("error"), 60) + (json.opt("error_description") instanceof String description
+                    ? ": " + Log.printable(description, 160) : "")).orElse(answer.describe());
+            return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "The " + what + " at " + endpoint + " failed (" + said
+                    + ") on " + refused + ": the provider's fault, not this client's");
         }
-        if (answer.status() >= 400 && answer.status() < 500) {
+        if (body.isPresent() && body.get().opt("error") instanceof String error) {
+            return new LoginException.TokenError(error.equals("invalid_scope") ? "the scope" : refused, what, answer.status(), error,
+                    body.get().optString("error_description", null));
+        }
+        if (answer.status() >= 400) {
             return new LoginException.TokenError(refused, what, answer.status(), answer.describe());
         }
         return LoginException.providerInvalid(what, endpoint, "answered " + answer.describe()

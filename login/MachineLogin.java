@@ -27,7 +27,9 @@ final class MachineLogin {
         JSONObject tokens = provider.clientCredentials(connection.http(), config.clientId(), secret, config.machineScope());
         java.util.Arrays.fill(secret, '\0');
         tokens.remove("id_token"); // not validated, so not passed on: a machine is no person
-        return connection.check().ofMachine(tokens);
+        JSONObject checked = connection.check().ofMachine(tokens, log);
+        log.step(3, "Got an access token" + TokenCheck.validFor(checked) + "; it goes to stdout");
+        return checked;
     }
 
     /**

@@ -107,8 +107,9 @@ final class PasteBack implements FrontChannel {
                 provider.issParameterSupported());
         log.step(2, "Nothing listens on " + redirectUri + " (--paste): after the sign-in the browser ends at an address that"
                 + " starts with it, on a page that may say the site cannot be reached; that is expected");
-        log.step(3, "Open this URL in a browser, on this machine or any other, and sign in:");
-        log.info(url.forRedirectUri(redirectUri).toString());
+        IdentityProvider.Address address = url.forRedirectUri(redirectUri); // a pushed request is said before the URL, not within
+        log.step(3, "Open this URL in a browser, on this machine or any other, and sign in" + Hints.lifetime(address) + ":");
+        log.info(address.url().toString());
         log.step(4, "Then paste the whole address the browser ended at, and press Enter (it is not shown):");
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int refused = 0; ; refused++) {
@@ -116,7 +117,16 @@ final class PasteBack implements FrontChannel {
                 throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, MAX_REFUSED + " pasted lines were not this"
                         + " login's response; run again, and paste the address the browser ended at");
             }
-            String pasted = next(deadline, timeout);
+            CompletableFuture<String> line = nextLine();
+            // An address that refers to a pushed request lasts as long as that request: a new one when it has expired.
+            while (address.expiresIn().isPresent() && !arrives(line, address.expiresIn().get(), deadline)) {
+                Duration expired = address.expiresIn().get();
+                address = url.forRedirectUri(redirectUri);
+                log.info("The address above has expired (its pushed request lasts " + expired.toSeconds() + " s); open this one instead"
+                        + Hints.lifetime(address) + ", then paste:");
+                log.info(address.url().toString());
+            }
+            String pasted = next(line, deadline, timeout);
             if (pasted == null) {
                 throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The input ended before the address was pasted");
             }
@@ -135,15 +145,38 @@ final class PasteBack implements FrontChannel {
         }
     }
 
-    /** The next line, within what is left of the time. */
-    private String next(long deadline, Duration timeout) throws LoginException {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+    /** The next line, read on another thread. */
+    private CompletableFuture<String> nextLine() {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return lines.next();
             } catch (IOException e) {
                 return null;
             }
         });
+    }
+
+    /** Whether {@code line} arrives within {@code time}; true too when the time left before {@code deadline} is shorter. */
+    private static boolean arrives(CompletableFuture<String> line, Duration time, long deadline) throws LoginException {
+        long left = deadline - System.nanoTime();
+        if (left <= time.toNanos()) {
+            return true; // the last wait is next()'s, which says when the time is up
+        }
+        try {
+            line.get(time.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginException(LoginException.Exit.CANCELLED, "Interrupted while waiting for the pasted address");
+        }
+    }
+
+    /** The line, within what is left of the time. */
+    private static String next(CompletableFuture<String> line, long deadline, Duration timeout) throws LoginException {
         try {
             return line.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

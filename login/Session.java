@@ -43,7 +43,7 @@ final class Session {
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
                 opener.checkSignIn();
-                JSONObject tokens = withScopeHint(config, () -> grant.tokens(connection.get(), limits));
+                JSONObject tokens = withScopeHint(config, key, () -> grant.tokens(connection.get(), limits));
                 return TokenCache.Entry.of(tokens, Instant.now()).response(Instant.now());
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
@@ -73,7 +73,7 @@ final class Session {
                 }
                 if (tokens == null) {
                     opener.checkSignIn();
-                    TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, () -> grant.tokens(connection.get(),
+                    TokenCache.Entry signedIn = TokenCache.Entry.of(withScopeHint(config, key, () -> grant.tokens(connection.get(),
                             left)), Instant.now());
                     keep(entry, signedIn, log);
                     tokens = signedIn.response(Instant.now());
@@ -96,10 +96,15 @@ final class Session {
         JSONObject refreshed;
         try {
             refreshed = provider.refresh(connection.http(), config.clientId(), cached.refreshToken().orElseThrow());
-        } catch (LoginException.TokenError e) {
+        } catch (LoginException e) {
+            if (!(e instanceof LoginException.TokenError)) { // not a refusal: the provider failed, or could not be reached
+                throw new LoginException(e.exit(), e.getMessage() + ". The cached tokens were kept, so the next run tries the"
+                        + " refresh again; --force-login signs in now instead", e);
+            }
+            LoginException.TokenError refusal = (LoginException.TokenError) e;
             entry.delete();
-            String why = e.error().isEmpty() ? e.errorDescription().orElse("HTTP " + e.httpStatus())
-                    : e.error() + e.errorDescription().map(description -> ": " + description).orElse("");
+            String why = refusal.error().isEmpty() ? refusal.errorDescription().orElse("HTTP " + refusal.httpStatus())
+                    : refusal.error() + refusal.errorDescription().map(description -> ": " + description).orElse("");
             log.info("The provider refused the saved refresh token (" + Log.printable(why, 160)
                     + "), so the cached tokens are dropped and the sign-in is done again");
             return null;
@@ -143,16 +148,31 @@ final class Session {
         entry.delete();
     }
 
-    /** Revokes {@code refreshToken} where the provider has a revocation endpoint, saying what was done. */
+    /**
+     * Revokes {@code refreshToken} where the provider lets this client do that, saying what was done:
+     * a provider without a revocation endpoint, or whose endpoint takes only authenticated clients
+     * (as its discovery says, or its 401 or 403 shows), keeps the token valid until it expires.
+     */
     private static void revoke(LoginConfig config, String refreshToken, Log log, ProviderConnection connection, String what)
             throws LoginException {
         IdentityProvider provider = connection.provider();
-        if (provider.revocationEndpoint().isPresent()) {
-            provider.revoke(connection.http(), config.clientId(), refreshToken);
-            log.info("Revoked " + what + " at " + provider.revocationEndpoint().get());
-        } else {
+        if (provider.revocationEndpoint().isEmpty()) {
             log.info("The provider has no revocation_endpoint, so " + what + " stays valid there until it expires");
+            return;
         }
+        String onlyAuthenticated = "The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so " + what
+                + " stays valid there until it expires";
+        if (!provider.revokesForPublicClients()) {
+            log.info(onlyAuthenticated + " (its revocation_endpoint_auth_methods_supported lists no 'none')");
+            return;
+        }
+        try {
+            provider.revoke(connection.http(), config.clientId(), refreshToken);
+        } catch (LoginException.TokenError refused) {
+            log.info(onlyAuthenticated + " (it answered HTTP " + refused.httpStatus() + ")");
+            return;
+        }
+        log.info("Revoked " + what + " at " + provider.revocationEndpoint().get());
     }
 
     /**
@@ -242,12 +262,17 @@ final class Session {
     }
 
     /** A provider's {@code invalid_scope}, with the scopes that were sent and where they came from: what it takes to fix it. */
-    private static JSONObject withScopeHint(LoginConfig config, Call call) throws LoginException {
+    private static JSONObject withScopeHint(LoginConfig config, TokenCache.Key key, Call call) throws LoginException {
         try {
             return call.run();
         } catch (LoginException.OAuthError e) {
-            throw "invalid_scope".equals(e.error()) ? e.because("the scopes sent were '" + config.scope() + "' (" + config.scopeSource()
-                    + "); set Scope in config.ini or --scope to scopes this provider offers") : e;
+            if (!"invalid_scope".equals(e.error())) {
+                throw e;
+            }
+            Optional<String> sent = key.machine() ? config.machineScope() : Optional.of(config.scope());
+            throw e.because(sent.map(scope -> "the scopes sent were '" + scope + "' (" + config.scopeSource() + ")")
+                    .orElse("no scope was sent (a machine asks for none unless Scope is set, or for OCS)")
+                    + "; set Scope in config.ini or --scope to scopes this provider offers this client");
         }
     }
 

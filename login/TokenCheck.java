@@ -26,11 +26,27 @@ final class TokenCheck {
     }
 
     /**
+     * Before a person signs in (step 1 knows it): with {@code openid} in the scope, an ID token will
+     * come and must be checked, so the provider must sign ID tokens with an algorithm this client can
+     * check; otherwise the sign-in would be for nothing.
+     */
+    void idTokensCanBeChecked() throws LoginException {
+        if (config.scopes().contains("openid") && provider.checkableIdTokenAlgorithms().isEmpty()) {
+            throw LoginException.providerInvalid("discovery document", Urls.discoveryUrl(config.authority()), "lists only "
+                    + Log.printable(String.join(", ", provider.idTokenSigningAlgorithms()), 120) + " to sign ID tokens"
+                    + " (id_token_signing_alg_values_supported), which this client cannot check: an HMAC needs a client secret, and"
+                    + " none is no signature (OpenID Connect Core §10.1). Ask the provider's admin to sign this client's ID tokens with"
+                    + " RS256 (or another of " + String.join(", ", IdentityProvider.ASYMMETRIC_ALGORITHMS) + ")");
+        }
+    }
+
+    /**
      * A login's token response, its ID token bound to this login by {@code nonce} (null for the device
      * flow, which sends none).
      */
     JSONObject ofLogin(JSONObject tokens, String nonce, Log log) throws LoginException {
         accessToken(tokens);
+        sayWhatWasNotGranted(tokens, config.scopes(), log);
         tokens.remove("id_token_claims"); // a provider's field of that name is not ours to pass on
         Object idToken = tokens.opt("id_token");
         if (idToken == null && !config.scopes().contains("openid")) {
@@ -67,10 +83,43 @@ final class TokenCheck {
     }
 
     /** A machine's token response (client credentials): the access token alone; OpenID Connect is about a person. */
-    JSONObject ofMachine(JSONObject tokens) throws LoginException {
+    JSONObject ofMachine(JSONObject tokens, Log log) throws LoginException {
         accessToken(tokens);
+        sayWhatWasNotGranted(tokens, config.machineScope().map(scope -> java.util.List.of(scope.strip().split("\\s+")))
+                .orElse(java.util.List.of()), log);
         tokens.remove("id_token_claims");
         return tokens;
+    }
+
+    /**
+     * A narrower grant than asked for, said in one line (RFC 6749 §5.1: the response's scope, when it
+     * differs from the request's): the API says it later only as a 403. {@code openid} is not counted
+     * (many providers leave it out), nor {@code offline_access} when a refresh token came anyway; a
+     * missing refresh token for {@code offline_access} is said even without a scope in the response.
+     */
+    private void sayWhatWasNotGranted(JSONObject tokens, java.util.List<String> asked, Log log) {
+        boolean refreshToken = tokens.opt("refresh_token") instanceof String token && !token.isEmpty();
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        if (tokens.opt("scope") instanceof String granted) {
+            java.util.List<String> given = java.util.List.of(granted.strip().split("\\s+"));
+            asked.stream().filter(scope -> !scope.isEmpty() && !scope.equals("openid") && !given.contains(scope)).forEach(missing::add);
+        }
+        if (refreshToken) {
+            missing.remove("offline_access");
+        } else if (asked.contains("offline_access")) {
+            missing.add("offline_access");
+        }
+        String client = " for client " + Log.printable(config.clientId(), 80);
+        if (missing.remove("offline_access")) {
+            log.info("warning: no refresh token came, though the scope asked for offline_access: the next run signs in again once"
+                    + " this token expires (ask the provider's admin to allow offline access" + client + ")");
+        }
+        if (!missing.isEmpty()) {
+            log.info("warning: the provider did not grant " + Log.printable(String.join(" ", missing), 200) + " of the scope asked for"
+                    + " (it granted '" + Log.printable(tokens.optString("scope"), 200) + "'): an API that needs " + (missing.size() == 1
+                    ? "it" : "them") + " will refuse the token (ask the provider's admin to allow " + (missing.size() == 1 ? "it" : "them")
+                    + client + ")");
+        }
     }
 
     /** One Bearer access token, of the characters a bearer token has. */

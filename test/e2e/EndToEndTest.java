@@ -106,7 +106,8 @@ class EndToEndTest extends WithChromium {
         try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
             FrontChannel.AuthorizationCode authorization = new BrowserSignIn(signingInAsDemoUser()).authorize(provider, request,
-                    redirectUri -> request.toUri(provider.authorizationEndpoint(), redirectUri), config.redirectUri(),
+                    redirectUri -> new IdentityProvider.Address(request.toUri(provider.authorizationEndpoint(), redirectUri),
+                            java.util.Optional.empty()), config.redirectUri(),
                     Duration.ofSeconds(30), new Log(System.out, false, false));
             String tampered = PkceUtil.newCodeVerifier();
             LoginException.TokenError e = assertThrows(LoginException.TokenError.class,
@@ -240,5 +241,67 @@ class EndToEndTest extends WithChromium {
         assertEquals("Offline", SignedJWT.parse(tokens.getString("refresh_token")).getJWTClaimsSet().getStringClaim("typ"),
                 "an offline refresh token");
         assertTrue(tokens.getString("scope").contains("offline_access"), tokens.getString("scope"));
+    }
+
+    /**
+     * Keycloak can require pushed requests per client, which its discovery cannot say: the request is
+     * pushed where the provider takes pushed requests, also for an address a person opens later
+     * (--no-browser), and --no-par gets Keycloak's refusal with the way out (issue 23).
+     */
+    @Test
+    void aClientThatRequiresPushedRequestsSignsInWhereverItsAddressIsOpened() throws Exception {
+        Browser signingInAgain = url -> { // a new sign-in each time: Keycloak's session cookie from the last one goes
+            chromium.driver.get(TestKeycloak.issuer() + "/.well-known/openid-configuration");
+            chromium.driver.manage().deleteAllCookies();
+            signingInAsDemoUser().open(url);
+        };
+        Cli.Run pushed = Cli.run(signingInAgain, "--demo", "--client-id", "ocs-pkce-login-par");
+        assertEquals(0, pushed.exitCode(), pushed.toString());
+
+        Cli.Run refused = Cli.run(url -> chromium.driver.get(url.toString()), "--demo", "--client-id", "ocs-pkce-login-par", "--no-par",
+                "--timeout", "60");
+        assertEquals(LoginException.Exit.AUTHORIZATION_FAILED.code, refused.exitCode(), refused.toString());
+        assertTrue(refused.errorLines().get(0).contains("invalid_request (Pushed Authorization Request is only allowed.): the provider takes"
+                + " pushed authorization requests (RFC 9126), which --no-par turned off, and some clients require them: leave --no-par out"),
+                refused.toString());
+
+        StringBuffer err = new StringBuffer();
+        java.util.concurrent.CompletableFuture<Integer> printed = java.util.concurrent.CompletableFuture.supplyAsync(() -> OcsPkceLogin.run(
+                Browser.NONE, java.io.InputStream.nullInputStream(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                new java.io.PrintStream(new LinesTo(err), true, java.nio.charset.StandardCharsets.UTF_8), "--demo", "--client-id",
+                "ocs-pkce-login-par", "--no-browser", "--no-cache", "--timeout", "60"));
+        try {
+            assertTrue(Threads.await(() -> err.indexOf("Step 4:") >= 0, Duration.ofSeconds(60)), err.toString());
+            String url = err.toString().lines().filter(line -> line.startsWith(TestKeycloak.issuer() + "/protocol/openid-connect/auth?"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertTrue(url.contains("request_uri="), "pushed: " + url);
+            signingInAgain.open(URI.create(url));
+            assertEquals(0, printed.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+        } finally {
+            try {
+                printed.get(70, java.util.concurrent.TimeUnit.SECONDS); // the redirect URI's port is free again for the next test
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ended) {
+                // said above
+            }
+        }
+    }
+
+    /** An OutputStream whose text is kept in a buffer that another thread may read while it is written. */
+    static final class LinesTo extends java.io.OutputStream {
+        private final StringBuffer text;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        LinesTo(StringBuffer text) {
+            this.text = text;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            pending.write(b);
+            if (b == '\n') {
+                text.append(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+                pending.reset();
+            }
+        }
     }
 }

@@ -124,4 +124,36 @@ class OidcProviderTest {
         assertEquals(2, signIns.get(), "signed in again");
         assertTrue(again.err().contains("this client gets no refresh token; signing in again"), again.err());
     }
+
+    /**
+     * oidc-provider's pushed requests last 60 s: an address printed for a person to open
+     * (--no-browser) is pushed anew when it expires, and the new one signs in (issue 23).
+     */
+    @Test
+    void anExpiredPushedAddressIsRenewedAndTheNewOneSignsIn() throws Exception {
+        StringBuffer err = new StringBuffer();
+        java.util.concurrent.CompletableFuture<Integer> printed = java.util.concurrent.CompletableFuture.supplyAsync(() -> OcsPkceLogin.run(
+                Browser.NONE, java.io.InputStream.nullInputStream(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                new java.io.PrintStream(new EndToEndTest.LinesTo(err), true, java.nio.charset.StandardCharsets.UTF_8), "--authority",
+                TestOidcProvider.issuer().toString(), "--client-id", TestOidcProvider.CLIENT, "--scope", "openid", "--no-browser",
+                "--no-cache", "--timeout", "150"));
+        try {
+            assertTrue(err.indexOf("within 60 s (it refers to a pushed request") >= 0 || Threads.await(() -> err.indexOf("within 60 s") >= 0,
+                    Duration.ofSeconds(30)), err.toString());
+            assertTrue(Threads.await(() -> err.indexOf("The address above has expired (its pushed request lasts 60 s)") >= 0,
+                    Duration.ofSeconds(100)), err.toString());
+            List<String> lines = err.toString().lines().toList();
+            String renewed = lines.get(lines.indexOf(lines.stream().filter(line -> line.startsWith("The address above has expired"))
+                    .findFirst().orElseThrow()) + 1);
+            assertTrue(renewed.startsWith(TestOidcProvider.issuer() + "/auth?client_id=" + TestOidcProvider.CLIENT + "&request_uri="), renewed);
+            signingIn.open(java.net.URI.create(renewed));
+            assertEquals(0, printed.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+        } finally {
+            try {
+                printed.get(160, java.util.concurrent.TimeUnit.SECONDS); // the redirect URI's port is free again for the next test
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ended) {
+                // said above
+            }
+        }
+    }
 }

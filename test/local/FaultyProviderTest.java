@@ -168,9 +168,10 @@ class FaultyProviderTest {
     }
 
     @Test
-    void tokenEndpointAnswering500WithHtmlIsRefused() {
+    void tokenEndpointAnswering500WithHtmlIsTheProviderFailing() {
         provider.answer("/token", ScriptedProvider.raw(500, "text/html", "<html>Internal error</html>"));
-        assertFailsWith(LoginException.Exit.PROVIDER_INVALID, "token endpoint", login());
+        assertFailsWith(LoginException.Exit.PROVIDER_UNREACHABLE, "token endpoint at " + provider.issuer() + "/token failed (HTTP 500 with"
+                + " an HTML page) on the code: the provider's fault, not this client's", login());
     }
 
     @Test

@@ -445,4 +445,24 @@ class LauncherTest {
             }
         }
     }
+
+    /** A HOME that is read-only (or missing): the launcher says so, and what to set, in one line (issue 21). */
+    @Test
+    void aReadOnlyHomeIsSaidWithWhatToSet() throws Exception {
+        Path checkout = checkout();
+        Path home = Files.createDirectories(work.resolve("read-only-home"));
+        assertEquals(0, new ProcessBuilder("chattr", "+i", home.toString()).start().waitFor(), "read-only, even for root");
+        try {
+            Process process = new ProcessBuilder("env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home,
+                    checkout.resolve("jbang").toString(), "OcsPkceLogin.java", "--version").directory(checkout.toFile())
+                    .redirectErrorStream(true).start();
+            String output = read(process.getInputStream());
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(17, process.exitValue(), output);
+            assertEquals("jbang: cannot make the cache folder " + home + "/.cache/ocs-pkce-login: " + home + "/.cache cannot be made or"
+                    + " written (is HOME, " + home + ", missing or read-only?). Set XDG_CACHE_HOME to a folder you can write.\n", output);
+        } finally {
+            new ProcessBuilder("chattr", "-i", home.toString()).start().waitFor();
+        }
+    }
 }

@@ -107,8 +107,8 @@ class ProviderBehaviourTest {
         cachedExpired("old-refresh-token");
         refreshRefusedWith(ScriptedProvider.raw(503, "text/html", "<html>maintenance</html>"));
         Cli.Run run = login();
-        assertEquals(LoginException.Exit.PROVIDER_INVALID.code, run.exitCode(), run.toString());
-        assertTrue(run.errorLines().get(0).contains("answered HTTP 503 with an HTML page"), run.toString());
+        assertEquals(LoginException.Exit.PROVIDER_UNREACHABLE.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("failed (HTTP 503 with an HTML page) on the refresh token"), run.toString());
         assertTrue(opened.isEmpty(), "no sign-in for a provider in trouble");
         try (var files = Files.list(cache)) {
             assertTrue(files.anyMatch(file -> file.toString().endsWith(".json")), "the entry is kept for the next run");

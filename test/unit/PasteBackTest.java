@@ -20,12 +20,13 @@ class PasteBackTest {
     static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
     static final IdentityProvider PROVIDER = new IdentityProvider("https://idp.example", URI.create("https://idp.example/authorize"),
             URI.create("https://idp.example/token"), Optional.empty(), false, Optional.empty(), List.of(), Optional.empty(),
-            Optional.empty(), List.of());
+            Optional.empty(), List.of(), false, List.of());
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
     /** The authorization URL, as a provider without pushed requests has it. */
-    private final FrontChannel.AuthorizationUrl URL = redirectUri -> request().toUri(PROVIDER.authorizationEndpoint(), redirectUri);
+    private final FrontChannel.AuthorizationUrl URL = redirectUri -> new IdentityProvider.Address(request().toUri(
+            PROVIDER.authorizationEndpoint(), redirectUri), Optional.empty());
 
     private AuthorizationRequest request() {
         return request;

@@ -1,6 +1,8 @@
 // panva's oidc-provider (OpenID Certified), configured for the end-to-end tests of ocs-pkce-login:
 // a second real provider beside Keycloak. Installed from npm by test/e2e/TestOidcProvider.java.
 //
+// Its pushed authorization requests (RFC 9126, on by default) last 60 s, a fixed time.
+//
 // The client is what RFC 8252 calls a native app: public (no secret), a loopback redirect URI. For
 // such a client oidc-provider issues a refresh token only for offline_access, and grants offline_access
 // only with prompt=consent (OpenID Connect Core §11): what the tool must do for "sign in once".
