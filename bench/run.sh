@@ -35,12 +35,11 @@ login17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --no-cache -q)
 loginNoPar=(./jbang OcsPkceLogin.java "${config[@]}" --no-cache --no-par -q) # the seed's exchanges, without the pushed request
 hit=(./jbang OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
 hit17=(./jbang --java 17 OcsPkceLogin.java "${config[@]}" --cache-dir "$work/tokens" -q)
-# The command `./jbang app install ocs-login@catalog` makes (JBang's convention), in a JBang folder of its own
-# (its bin on the PATH, and JBang's user.home there too, so that no shell rc file is touched).
+# The command the README's `./jbang app install --name ocs-login "$PWD/OcsPkceLogin.java"` makes (JBang's
+# convention), in a JBang folder of its own (JBang's user.home there too, so that no shell rc file is touched).
 jbang_dir="$work/jbang"
 mkdir -p "$jbang_dir/bin"
-JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang catalog add -g --name catalog "$PWD/jbang-catalog.json" > /dev/null 2>&1
-JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang app install ocs-login@catalog > /dev/null 2>&1
+JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang app install --name ocs-login "$PWD/OcsPkceLogin.java" > /dev/null 2>&1
 installed=(env JBANG_DIR="$jbang_dir" "$jbang_dir/bin/ocs-login" "${config[@]}" --cache-dir "$work/tokens" -q)
 
 # measure NAME COMMAND...: appends "wall_ms peak_kib" to $work/NAME
@@ -110,7 +109,7 @@ row "\`./jbang OcsPkceLogin.java --no-par\`: a whole login, the seed's exchanges
 row "\`./jbang --java 17 OcsPkceLogin.java\`: a whole login" login17 "$seventeen"
 row "\`./jbang OcsPkceLogin.java\`: a cache hit" hit "$newest"
 row "\`./jbang --java 17 OcsPkceLogin.java\`: a cache hit" hit17 "$seventeen"
-row "\`ocs-login\` (made by \`./jbang app install ocs-login@catalog\`): a cache hit" installed "$newest"
+row "\`ocs-login\` (made by \`./jbang app install\`): a cache hit" installed "$newest"
 row "Floor: the same exchanges by curl alone (\`bench/floor.sh\`)" floor "-"
 printf '| %s | %s | %s ms | %s MiB | %s |\n' "The cold first run after a build (compile, launcher, AOT training; median of 3)" "$newest" \
   "$(median "$work/cold" 1)" "$(( $(median "$work/cold" 2) / 1024 ))" "-"
