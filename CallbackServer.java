@@ -1,3 +1,5 @@
+package login;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -32,14 +34,20 @@ import java.util.concurrent.TimeoutException;
  * request alike. What a response means is decided by {@link AuthorizationResponse}; here are only
  * the transport, the paths and methods (404, 405), the pages, and the wait.
  *
+ * <p>It listens before the provider is known (so that a busy port is said before anything slow),
+ * and judges responses once {@link #expect} has said what this login's must be: until then every
+ * request is refused.
+ *
  * <p>One thread reads every connection without blocking, and a request is judged only once its
  * head has fully arrived (within 3 s, at most 8 KiB); then it gets its page and the connection is
  * closed. A connection that sends slowly, or nothing, costs a buffer and not a thread, so no number
  * of them can keep the browser's request from being read at once. (The JDK's HttpServer gives each
  * connection a blocking thread as soon as its first byte arrives: a local flood of slow connections
  * exhausts any limit on those threads.) Past 1024 open connections, the oldest is closed.
+ *
+ * <p>(Part of the {@code login} package, kept at the top of the repository to be read first.)
  */
-public final class CallbackServer implements AutoCloseable {
+final class CallbackServer implements AutoCloseable {
 
     /** A request's head (request line and headers) must arrive within this time... */
     static final Duration HEAD_TIMEOUT = Duration.ofSeconds(3);
@@ -51,7 +59,8 @@ public final class CallbackServer implements AutoCloseable {
     private static final int FLOOD = 64;
 
     private final String path;
-    private final AuthorizationResponse.Expected expected;
+    /** What this login's response must be; null until the login knows (a request before then is refused). */
+    private volatile AuthorizationResponse.Expected expected;
     private final Selector selector;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     /** Open connections, oldest first. Only the server's thread touches it. */
@@ -63,10 +72,9 @@ public final class CallbackServer implements AutoCloseable {
     private volatile int unfinished;
     private URI redirectUri;
 
-    private CallbackServer(URI redirectUri, AuthorizationResponse.Expected expected) throws IOException {
+    private CallbackServer(URI redirectUri) throws IOException {
         this.redirectUri = redirectUri;
         this.path = redirectUri.getRawPath();
-        this.expected = expected;
         this.selector = Selector.open();
         this.thread = new Thread(this::serve, "callback-server-1");
         thread.setDaemon(true);
@@ -77,11 +85,11 @@ public final class CallbackServer implements AutoCloseable {
      * 127.0.0.1 and ::1, whatever the resolver says, since a browser may try either; no other program
      * may hold one of them while we hold the other. ::1 is left out only where the machine has no IPv6.
      */
-    public static CallbackServer start(URI redirectUri, AuthorizationResponse.Expected expected) throws LoginException {
+    static CallbackServer start(URI redirectUri) throws LoginException {
         CallbackServer server = null;
         int port = redirectUri.getPort() == -1 ? 80 : redirectUri.getPort();
         try {
-            server = new CallbackServer(redirectUri, expected);
+            server = new CallbackServer(redirectUri);
             for (InetAddress address : loopbackAddresses(redirectUri.getHost())) {
                 ServerSocketChannel listener = ServerSocketChannel.open(address instanceof Inet4Address
                         ? java.net.StandardProtocolFamily.INET : java.net.StandardProtocolFamily.INET6);
@@ -126,16 +134,6 @@ public final class CallbackServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the redirect URI can be listened on, found out at once, before anything slow (the
-     * demo's Keycloak, discovery): a busy port is said now, not after a minute. A port of 0 is always free.
-     */
-    public static void checkFree(URI redirectUri) throws LoginException {
-        if (redirectUri.getPort() != 0) {
-            start(redirectUri, new AuthorizationResponse.Expected("", "", false)).close();
-        }
-    }
-
     /** 127.0.0.1, then ::1, for localhost; otherwise the one loopback literal of the URI. */
     private static List<InetAddress> loopbackAddresses(String host) throws IOException {
         if (host.equalsIgnoreCase("localhost")) {
@@ -156,13 +154,17 @@ public final class CallbackServer implements AutoCloseable {
     }
 
     /** The redirect URI as listened on (the port filled in when the configured one was 0). */
-    public URI redirectUri() {
+    URI redirectUri() {
         return redirectUri;
     }
 
-    /** Step 4: waits for this login's authorization response, then stops the server, whatever the outcome. */
+    /** What this login's authorization response must be: from now on, responses are judged. */
+    void expect(AuthorizationResponse.Expected expected) {
+        this.expected = expected;
+    }
+
     /** Whether this login's response (a code, or a failure) came within {@code time}; false when the wait goes on. */
-    public boolean responded(Duration time) throws LoginException {
+    boolean responded(Duration time) throws LoginException {
         try {
             code.get(time.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -176,12 +178,13 @@ public final class CallbackServer implements AutoCloseable {
         }
     }
 
-    public String awaitCode(Duration timeout) throws LoginException {
+    /** Step 4: waits for this login's authorization response, then stops the server, whatever the outcome. */
+    String awaitCode(Duration timeout) throws LoginException {
         return awaitCode(timeout, timeout);
     }
 
-    /** The code, within {@code left}: what is left of the login's {@code timeout}, which a timeout names. */
-    public String awaitCode(Duration left, Duration timeout) throws LoginException {
+    /** The same, within {@code left}: what is left of the login's {@code timeout}, which a timeout names. */
+    String awaitCode(Duration left, Duration timeout) throws LoginException {
         try {
             return code.get(left.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -332,7 +335,11 @@ public final class CallbackServer implements AutoCloseable {
         if (!"GET".equals(requestLine[0])) {
             return new Pages.Page(405, "Request refused", "The authorization response arrives by GET.");
         }
-        AuthorizationResponse verdict = AuthorizationResponse.judge(question < 0 ? null : target.substring(question + 1), expected);
+        AuthorizationResponse.Expected now = expected;
+        if (now == null) {
+            return Pages.Page.refused("No login is waiting for an authorization response yet.");
+        }
+        AuthorizationResponse verdict = AuthorizationResponse.judge(question < 0 ? null : target.substring(question + 1), now);
         if (verdict instanceof AuthorizationResponse.Refused refused) {
             return Pages.Page.refused(refused.reason());
         }

@@ -3,11 +3,13 @@
 //JAVAC_OPTIONS -encoding UTF-8
 //DEPS com.konghq:unirest-java-core:4.10.1
 //DEPS org.json:json:20260814
-//SOURCES cli/IniFile.java login/LoginException.java login/Urls.java system/Http.java system/HttpFailures.java system/Tls.java
-//SOURCES system/CaFile.java system/SelectorStop.java system/Proxies.java system/Log.java system/PrivateFolder.java system/UserFolders.java
-//SOURCES system/ChildProcess.java system/PortOwner.java
+//SOURCES system/CaFile.java system/ChildProcess.java system/Http.java system/HttpFailure.java system/HttpFailures.java
+//SOURCES system/IniFile.java system/Log.java system/PortOwner.java system/PrivateFolder.java system/Proxies.java
+//SOURCES system/SelectorStop.java system/Tls.java system/Urls.java system/UserFolders.java
 //FILES ocs-pkce-demo-realm.json=keycloak/ocs-pkce-demo-realm.json
 //FILES demo.ini=keycloak/demo.ini
+
+package keycloak;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +31,18 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import system.ChildProcess;
+import system.Http;
+import system.HttpFailure;
+import system.IniFile;
+import system.PortOwner;
+import system.PrivateFolder;
+import system.UserFolders;
+import system.Urls;
 
 /**
  * A real Keycloak on loopback that stands in for OCS: for {@code --demo}, the end-to-end tests and
@@ -42,8 +53,17 @@ import java.util.stream.Stream;
  * built once for its options ({@code kc.sh build}), and from then on started optimized, on the
  * tool's own Java (with an AOT cache on Java 25 and later), with a database file per port, so that
  * sessions and keys survive a restart. As a script: {@code ./jbang LocalKeycloak.java start|stop|status}.
+ * (The {@code keycloak} package, whose realm and demo.ini are in the folder of that name; this file
+ * is at the top of the repository, as the script it also is.)
  */
-public final class LocalKeycloak implements AutoCloseable {
+public final class LocalKeycloak {
+
+    /** Why the local Keycloak could not be had: fetched, built, started, or its port or folder is not this user's. */
+    public static final class Failed extends Exception {
+        Failed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     public static final String VERSION = "26.7.3";
     /** The build's options (kc.sh build); a change means a new build. */
@@ -72,44 +92,30 @@ public final class LocalKeycloak implements AutoCloseable {
 
     /** How long a Keycloak started now lives. */
     public enum Lifetime {
-        /** Stopped when this run closes it (the tests). */
-        THIS_RUN,
         /** Stays up for the next runs, until it has not been used for {@link #DEMO_IDLE} (the demo). */
         WHILE_USED,
-        /** Stays up until {@code LocalKeycloak.java stop} (the benchmark, a warm demo). */
+        /** Stays up until {@code LocalKeycloak.java stop} or {@link #stop} (the benchmark, the tests, a warm demo). */
         UNTIL_STOPPED
     }
 
     private final URI issuer;
-    private final ProcessHandle process;
-    private final Consumer<String> progress;
 
-    private LocalKeycloak(URI issuer, ProcessHandle process, Consumer<String> progress) {
+    private LocalKeycloak(URI issuer) {
         this.issuer = issuer;
-        this.process = process;
-        this.progress = progress;
     }
 
-    /** The built-in {@code keycloak/demo.ini}: the matching [Configuration] and the demo user in [Test]. */
-    public static IniFile demoIni() throws LoginException {
-        return IniFile.parse("the built-in demo.ini (keycloak/demo.ini)", resourceLines("/demo.ini"));
-    }
-
-    /** The demo user of [Test]: username and password. */
-    public static Map<String, String> demoUser() throws LoginException {
-        Map<String, String> user = new java.util.HashMap<>();
-        demoIni().section("Test").values().forEach((key, value) -> user.put(key, value.value()));
-        return user;
+    /** The built-in {@code keycloak/demo.ini}'s lines: the matching [Configuration] and the demo user in [Test]. */
+    public static List<String> demoIni() {
+        return resourceLines("/demo.ini");
     }
 
     /** The issuer of the demo realm, from demo.ini's Authority: its host, port and realm name say where Keycloak runs. */
-    public static URI demoIssuer() throws LoginException {
-        return URI.create(demoIni().section("Configuration").get("Authority").orElseThrow().value());
-    }
-
-    /** The same, for a Keycloak that stops with this run when it starts it. */
-    public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress, List<String> options) throws LoginException {
-        return ensureRunning(issuer, progress, options, Lifetime.THIS_RUN);
+    public static URI demoIssuer() {
+        try {
+            return URI.create(IniFile.parse("demo.ini", demoIni()).section("Configuration").get("Authority").orElseThrow().value());
+        } catch (IniFile.Unreadable e) {
+            throw new IllegalStateException("the built-in demo.ini does not parse: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -119,7 +125,7 @@ public final class LocalKeycloak implements AutoCloseable {
      * holds is said at once, before anything slow.
      */
     public static LocalKeycloak ensureRunning(URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime)
-            throws LoginException {
+            throws Failed {
         Path cache = cacheFolder();
         checkPrivate(cache);
         Path home = cache.resolve("keycloak-" + VERSION);
@@ -145,7 +151,7 @@ public final class LocalKeycloak implements AutoCloseable {
      * secret. Another user's program on the port is said, and never used.
      */
     private static LocalKeycloak serve(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime)
-            throws IOException, LoginException {
+            throws IOException, Failed {
         char[] password = adminPassword(home.getParent());
         List<ProcessHandle> ours = mine(processes(home, issuer)).toList();
         if (!ours.isEmpty() && !answers(issuer)) {
@@ -160,7 +166,7 @@ public final class LocalKeycloak implements AutoCloseable {
             }
             if (ours.isEmpty() || isCurrent(database(home, issuer))) {
                 progress.accept("Using the Keycloak already running at " + issuer);
-                return new LocalKeycloak(issuer, null, progress);
+                return new LocalKeycloak(issuer);
             }
             progress.accept("The Keycloak running at " + issuer + " was started with another realm file, or without an admin"
                     + " of yours (by an older version of these scripts): restarting it");
@@ -173,7 +179,7 @@ public final class LocalKeycloak implements AutoCloseable {
         return start(home, issuer, progress, options, lifetime, password);
     }
 
-    private static LoginException taken(URI issuer, String what) {
+    private static Failed taken(URI issuer, String what) {
         return failed("Port " + issuer.getPort() + " " + what + ". Stop that program, or run the demo's Keycloak on another"
                 + " port: --authority http://127.0.0.1:PORT" + issuer.getPath(), null);
     }
@@ -182,7 +188,7 @@ public final class LocalKeycloak implements AutoCloseable {
      * The password of {@link #ADMIN}: random, made once, kept 0600 in the private cache folder (the
      * rule of {@link PrivateFolder}). Keycloak gets it in its environment, which only this user can read.
      */
-    static char[] adminPassword(Path cache) throws LoginException {
+    public static char[] adminPassword(Path cache) throws Failed {
         try (PrivateFolder folder = PrivateFolder.open(cache)) {
             java.util.Optional<PrivateFolder.Contents> kept = folder.read(ADMIN_PASSWORD_FILE, 256);
             if (kept.isPresent() && !kept.get().readableByOthers()) {
@@ -197,11 +203,14 @@ public final class LocalKeycloak implements AutoCloseable {
             folder.write(ADMIN_PASSWORD_FILE, (password + "\n").getBytes(StandardCharsets.US_ASCII));
             return password.toCharArray();
         } catch (PrivateFolder.Unsafe e) {
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "Keycloak is not started from " + cache + ": "
-                    + e.getMessage() + "; that folder must be yours alone (or set XDG_CACHE_HOME to a folder of your own)");
+            throw notPrivate(cache, e);
         } catch (IOException e) {
             throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
         }
+    }
+
+    private static Failed notPrivate(Path cache, PrivateFolder.Unsafe e) {
+        return new Failed(e.refusing("Keycloak's folder " + cache, "set XDG_CACHE_HOME to a folder of your own"), e);
     }
 
     /**
@@ -209,7 +218,7 @@ public final class LocalKeycloak implements AutoCloseable {
      * it sign in with {@code password}. Asked only of a Keycloak this user's own program listens for
      * (the password in a POST body, never in a URL or a command line).
      */
-    static boolean provesOwn(URI issuer, char[] password) {
+    public static boolean provesOwn(URI issuer, char[] password) {
         URI token = URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority() + "/realms/master/protocol/openid-connect/token");
         try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(10))) {
             Map<String, Object> form = new java.util.LinkedHashMap<>();
@@ -217,8 +226,8 @@ public final class LocalKeycloak implements AutoCloseable {
             form.put("client_id", "admin-cli");
             form.put("username", ADMIN);
             form.put("password", new String(password));
-            return http.post(token, form, "Keycloak's master realm").status() == 200;
-        } catch (LoginException e) {
+            return http.post(token, form, Optional.empty(), "Keycloak's master realm").status() == 200;
+        } catch (HttpFailure e) {
             return false;
         }
     }
@@ -233,16 +242,27 @@ public final class LocalKeycloak implements AutoCloseable {
         return issuer;
     }
 
-    /** Stops Keycloak if this run started it for itself; one that was running already, or that stays, is left alone. */
-    @Override
-    public void close() {
-        if (process != null && process.isAlive()) {
-            stop(Stream.concat(Stream.of(process), process.descendants()), progress);
+    /**
+     * Stops this user's Keycloaks of these scripts on {@code port} (on every port when it is empty),
+     * saying so, and returns when they are gone.
+     *
+     * @return the processes found that are another user's, which are left alone
+     */
+    public static List<ProcessHandle> stop(Optional<Integer> port, Consumer<String> progress) {
+        Path home = cacheFolder().resolve("keycloak-" + VERSION);
+        List<ProcessHandle> running = port.isEmpty() ? processes(home).toList()
+                : processes(home, URI.create("http://127.0.0.1:" + port.get())).toList();
+        List<ProcessHandle> mine = mine(running.stream()).toList();
+        if (running.isEmpty()) {
+            progress.accept("No Keycloak of these scripts is running" + port.map(number -> " on port " + number).orElse(""));
+        } else if (!mine.isEmpty() && !stop(mine.stream(), progress)) {
+            progress.accept("Keycloak could not be asked to stop: it is not yours to signal");
         }
+        return running.stream().filter(process -> !mine.contains(process)).toList();
     }
 
     private static LocalKeycloak start(Path home, URI issuer, Consumer<String> progress, List<String> options, Lifetime lifetime,
-            char[] adminPassword) throws IOException, LoginException {
+            char[] adminPassword) throws IOException, Failed {
         String realm = Path.of(issuer.getPath()).getFileName().toString();
         Path data = database(home, issuer);
         resetIfTheRealmChanged(home, data, issuer);
@@ -254,7 +274,7 @@ public final class LocalKeycloak implements AutoCloseable {
         String origin = issuer.getScheme() + "://" + issuer.getHost() + ":" + issuer.getPort();
         progress.accept("Starting Keycloak " + VERSION + " at " + origin + " (log: " + log(home, issuer) + ")");
         List<String> command = new ArrayList<>();
-        if (lifetime != Lifetime.THIS_RUN && !windows && onPath("setsid")) {
+        if (!windows && onPath("setsid")) {
             command.add("setsid"); // its own session: a Ctrl-C in this terminal, or its end, does not reach it
         }
         command.addAll(List.of(home.resolve("bin").resolve(windows ? "kc.bat" : "kc.sh").toString(), "start", "--optimized",
@@ -275,18 +295,17 @@ public final class LocalKeycloak implements AutoCloseable {
         if (lifetime == Lifetime.WHILE_USED && !windows) {
             watch(process.pid(), home, issuer); // from now: a run cancelled while Keycloak starts leaves none behind for ever
         }
-        LocalKeycloak keycloak = new LocalKeycloak(issuer, lifetime == Lifetime.THIS_RUN ? process.toHandle() : null, progress);
         try {
             awaitAnswer(issuer, process, home, progress);
-        } catch (LoginException e) {
-            new LocalKeycloak(issuer, process.toHandle(), progress).close();
+        } catch (Failed e) {
+            stop(Stream.concat(Stream.of(process.toHandle()), process.descendants()), progress);
             throw e;
         }
         if (!provesOwn(issuer, adminPassword)) { // it is this process that answers: the port was free, and Keycloak took it
-            new LocalKeycloak(issuer, process.toHandle(), progress).close();
+            stop(Stream.concat(Stream.of(process.toHandle()), process.descendants()), progress);
             throw failed("The Keycloak started at " + issuer + " did not make its admin (" + ADMIN + "); see its log " + log(home, issuer), null);
         }
-        return keycloak;
+        return new LocalKeycloak(issuer);
     }
 
     /**
@@ -309,7 +328,7 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** {@code kc.sh build}, once for these options: Keycloak's own preparation for them, about 20 s. */
-    private static void build(Path home, Consumer<String> progress) throws IOException, LoginException {
+    private static void build(Path home, Consumer<String> progress) throws IOException, Failed {
         Path marker = home.resolve(".built-for");
         String options = String.join(" ", BUILD_OPTIONS);
         if (Files.isRegularFile(marker) && Files.readString(marker).strip().equals(options)) {
@@ -404,13 +423,13 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** How long the demo's Keycloak stays after its last use, in words: "30 min", "15 s". */
-    static String idleTime() {
+    public static String idleTime() {
         long seconds = idleSeconds();
         return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     /** {@code OCS_LOGIN_DEMO_IDLE_SECONDS}, else {@link #DEMO_IDLE}. */
-    static long idleSeconds() {
+    public static long idleSeconds() {
         try {
             return Math.max(1, Long.parseLong(System.getenv().getOrDefault(IDLE_VARIABLE, "").strip()));
         } catch (NumberFormatException e) {
@@ -419,7 +438,7 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** Waits, showing progress, until the realm answers; fails when Keycloak stops or takes too long. */
-    private static void awaitAnswer(URI issuer, Process process, Path home, Consumer<String> progress) throws LoginException {
+    private static void awaitAnswer(URI issuer, Process process, Path home, Consumer<String> progress) throws Failed {
         long started = System.nanoTime();
         long lastReport = 0;
         while (!answers(issuer)) {
@@ -440,7 +459,7 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** The demo Keycloak's log: its output, with an event line for each token request. */
-    static Path log() throws LoginException {
+    public static Path log() throws Failed {
         return log(cacheFolder().resolve("keycloak-" + VERSION), demoIssuer());
     }
 
@@ -450,13 +469,13 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** The processes of the Keycloak in {@code home} that serves {@code issuer}'s port (kc.sh and its JVM). */
-    static Stream<ProcessHandle> processes(Path home, URI issuer) {
+    public static Stream<ProcessHandle> processes(Path home, URI issuer) {
         String port = "--http-port=" + issuer.getPort() + " ";
         return processes(home).filter(process -> process.info().commandLine().map(line -> line.contains(port)).orElse(false));
     }
 
     /** The processes of every Keycloak in {@code home} (kc.sh and its JVM), whoever started them. */
-    static Stream<ProcessHandle> processes(Path home) {
+    public static Stream<ProcessHandle> processes(Path home) {
         String marker = home.toString();
         return ProcessHandle.allProcesses()
                 .filter(process -> process.info().commandLine().map(line -> line.contains(marker) && !line.contains("keycloak-watchdog"))
@@ -464,7 +483,7 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** Unpacks org.keycloak:keycloak-quarkus-dist:VERSION:zip with Maven, once, into {@code home}, saying how far it got. */
-    private static Path fetch(Path home, Consumer<String> progress) throws IOException, LoginException {
+    private static Path fetch(Path home, Consumer<String> progress) throws IOException, Failed {
         Path cache = home.getParent();
         if (Files.isRegularFile(home.resolve("bin").resolve("kc.sh"))) {
             return home;
@@ -553,16 +572,16 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** Whether the realm's discovery document answers: Keycloak is up, with our realm imported. */
-    static boolean answers(URI issuer) {
+    public static boolean answers(URI issuer) {
         try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(3))) {
             return http.get(Urls.discoveryUrl(issuer), "discovery document").status() == 200;
-        } catch (LoginException e) {
+        } catch (HttpFailure e) {
             return false;
         }
     }
 
     /** Whether nothing listens on {@code port} on 127.0.0.1. */
-    static boolean portIsFree(int port) {
+    public static boolean portIsFree(int port) {
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             return true;
         } catch (IOException e) {
@@ -575,17 +594,16 @@ public final class LocalKeycloak implements AutoCloseable {
                 .anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, command)));
     }
 
-    static Path cacheFolder() {
+    public static Path cacheFolder() {
         return UserFolders.ofThisProcess().cacheRoot();
     }
 
     /** The cache root passes the rule of {@link PrivateFolder}: Keycloak runs from it, so nobody else may change it. */
-    private static void checkPrivate(Path cache) throws LoginException {
+    private static void checkPrivate(Path cache) throws Failed {
         try (PrivateFolder checked = PrivateFolder.open(cache)) {
             // opened and checked; Keycloak's folder is made in it, by this user
         } catch (PrivateFolder.Unsafe e) {
-            throw new LoginException(LoginException.Exit.CACHE_FAILED, "Keycloak is not started from " + cache + ": "
-                    + e.getMessage() + "; that folder must be yours alone (or set XDG_CACHE_HOME to a folder of your own)");
+            throw notPrivate(cache, e);
         } catch (IOException e) {
             throw failed("Could not prepare Keycloak in " + cache + ": " + e, e);
         }
@@ -647,8 +665,8 @@ public final class LocalKeycloak implements AutoCloseable {
         }
     }
 
-    private static LoginException failed(String message, Throwable cause) {
-        return new LoginException(LoginException.Exit.KEYCLOAK_FAILED, message, cause);
+    private static Failed failed(String message, Throwable cause) {
+        return new Failed(message, cause);
     }
 
     private static void sleep(long millis) {
@@ -660,7 +678,7 @@ public final class LocalKeycloak implements AutoCloseable {
     }
 
     /** {@code status}: says whether Keycloak serves {@code issuer}; 0 when it does, 3 when not (as service scripts do). */
-    static int status(URI issuer) {
+    public static int status(URI issuer) {
         boolean serves = answers(issuer);
         System.err.println(serves ? "Keycloak serves " + issuer : "No Keycloak answers at " + issuer);
         return serves ? 0 : 3;
@@ -680,26 +698,13 @@ public final class LocalKeycloak implements AutoCloseable {
                 System.err.println("Keycloak serves " + issuer + "; stop it with: ./jbang LocalKeycloak.java stop");
             }
             case "stop" -> {
-                String port = args.length > 1 ? args[1] : "";
-                List<ProcessHandle> running = processes(cacheFolder().resolve("keycloak-" + VERSION))
-                        .filter(process -> port.isEmpty() || process.info().commandLine().map(line -> line.contains("--http-port=" + port + " "))
-                                .orElse(false)).toList();
-                List<ProcessHandle> mine = mine(running.stream()).toList();
-                for (ProcessHandle other : running) {
-                    if (!mine.contains(other)) {
-                        System.err.println("Not stopped: the Keycloak process " + other.pid() + " runs as "
-                                + other.info().user().orElse("another user") + ", not as you");
-                    }
+                Optional<Integer> port = args.length > 1 ? Optional.of(Integer.parseInt(args[1])) : Optional.empty();
+                List<ProcessHandle> others = stop(port, System.err::println);
+                for (ProcessHandle other : others) {
+                    System.err.println("Not stopped: the Keycloak process " + other.pid() + " runs as "
+                            + other.info().user().orElse("another user") + ", not as you");
                 }
-                if (running.isEmpty()) {
-                    System.err.println("No Keycloak of these scripts is running");
-                } else if (!mine.isEmpty() && !stop(mine.stream(), System.err::println)) {
-                    System.err.println("Keycloak could not be asked to stop: it is not yours to signal");
-                    System.exit(1);
-                }
-                if (mine.size() < running.size()) {
-                    System.exit(1);
-                }
+                System.exit(others.isEmpty() ? 0 : 1);
             }
             case "status" -> System.exit(status(issuer));
             default -> {

@@ -12,22 +12,22 @@
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS org.seleniumhq.selenium:selenium-java:4.52.0
 //SOURCES OcsPkceLogin.java
-//SOURCES test/support/Cli.java test/support/CliProcess.java test/support/IdTokens.java test/support/ListeningSockets.java
-//SOURCES test/support/Modes.java test/support/Queries.java test/support/RawHttp.java test/support/TestCertificates.java
-//SOURCES test/support/Threads.java
+//SOURCES test/support/CacheEntries.java test/support/Checkout.java test/support/Chromium.java test/support/Cli.java test/support/CliProcess.java
+//SOURCES test/support/IdTokens.java test/support/ListeningSockets.java test/support/Modes.java test/support/OtherUser.java
+//SOURCES test/support/Queries.java test/support/RawHttp.java test/support/ScriptedProvider.java test/support/SignIn.java
+//SOURCES test/support/TestCertificates.java test/support/TestKeycloak.java test/support/TestOidcProvider.java
+//SOURCES test/support/Threads.java test/support/WithChromium.java
 //SOURCES test/unit/ArgumentsTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
-//SOURCES test/unit/IdTokenValidatorTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
-//SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/ReadmeTest.java
-//SOURCES test/unit/SourcesTest.java test/unit/TokenCacheTest.java
-//SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/Checkout.java
-//SOURCES test/local/DeviceFlowTest.java test/local/MachineAndStatusTest.java test/local/FaultyProviderTest.java test/local/HeadlessTest.java
-//SOURCES test/local/LauncherTest.java test/local/OtherUser.java test/local/ProviderBehaviourTest.java
-//SOURCES test/local/ScriptedProvider.java test/local/StricterProvidersTest.java
-//SOURCES test/e2e/CacheEndToEndTest.java test/e2e/Chromium.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
-//SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java
-//SOURCES test/e2e/MachineLoginTest.java test/e2e/HostileCallbackTest.java test/e2e/HostileClient.java test/e2e/SignIn.java test/e2e/SlowFlood.java
-//SOURCES test/e2e/OidcProviderTest.java test/e2e/TestKeycloak.java test/e2e/TestOidcProvider.java test/e2e/TlsAndProxyTest.java
-//SOURCES test/e2e/WithChromium.java
+//SOURCES test/unit/IdTokenValidatorTest.java test/unit/LayersTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
+//SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/ReadmeTest.java test/unit/SourcesTest.java
+//SOURCES test/unit/TokenCacheTest.java
+//SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/DeviceFlowTest.java
+//SOURCES test/local/FaultyProviderTest.java test/local/HeadlessTest.java test/local/LauncherTest.java
+//SOURCES test/local/MachineAndStatusTest.java test/local/ProviderBehaviourTest.java test/local/StricterProvidersTest.java
+//SOURCES test/e2e/CacheEndToEndTest.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
+//SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java test/e2e/HostileCallbackTest.java
+//SOURCES test/e2e/HostileClient.java test/e2e/MachineLoginTest.java test/e2e/OidcProviderTest.java test/e2e/SlowFlood.java
+//SOURCES test/e2e/TlsAndProxyTest.java
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -51,6 +51,8 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import support.TestKeycloak;
+import support.TestOidcProvider;
 
 /**
  * Runs the tests of ocs-pkce-login, suite by suite, each suite a folder of {@code test/} by what its
@@ -81,7 +83,7 @@ public final class OcsPkceLoginTest {
                 patterns.addAll(classesOf(arg));
                 keycloak |= arg.equals("e2e");
             } else {
-                patterns.add(arg);
+                patterns.add(inAnyPackage(arg));
             }
         }
         if (keycloak) {
@@ -110,12 +112,17 @@ public final class OcsPkceLoginTest {
         System.exit(failed == 0 && passed > 0 ? 0 : 1);
     }
 
-    /** The test classes of a suite: the files of its folder whose names end in Test. */
+    /** The test classes of a suite, as patterns of their full names: the files of its folder whose names end in Test. */
     static List<String> classesOf(String suite) throws java.io.IOException {
         try (var files = Files.list(Path.of("test", suite))) {
             return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith("Test.java"))
-                    .map(name -> name.substring(0, name.length() - ".java".length())).sorted().toList();
+                    .map(name -> inAnyPackage(name.substring(0, name.length() - ".java".length()))).sorted().toList();
         }
+    }
+
+    /** A pattern of a class's simple name (or a regular expression of it), in whichever package the class is. */
+    static String inAnyPackage(String simpleName) {
+        return "(.+\\.)?" + simpleName;
     }
     /** Prints one line per test as it ends. */
     private static final class Progress implements TestExecutionListener {

@@ -1,3 +1,5 @@
+package login;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -6,6 +8,7 @@ import java.util.Base64;
 
 /**
  * Proof Key for Code Exchange (RFC 7636): the {@code code_verifier} and its S256 {@code code_challenge}.
+ * (Part of the {@code login} package, kept at the top of the repository to be read first.)
  *
  * <p>Only the S256 method exists here: {@code plain} sends the verifier itself through the browser,
  * which is exactly what PKCE is meant to avoid (RFC 7636 §4.2, §7.2).

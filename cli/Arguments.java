@@ -1,3 +1,5 @@
+package cli;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,10 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
+import login.Limits;
+import login.LoginException;
+import login.Session;
+import system.Log;
 
 /**
  * The command line: the options (one per {@link Setting}, and the run's own, each declared once in
@@ -20,7 +26,7 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * values of one run. A mistake is a {@link LoginException.Exit#USAGE} failure that names the option,
  * with a suggestion for a mistyped one.
  */
-record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
+record Arguments(Path configFile, Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
         SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet,
         Optional<Completion.Shell> completion) {
 
@@ -147,7 +153,7 @@ record Arguments(Path configFile, LoginConfig.Overrides overrides, Limits limits
                 : line.hasOption("logout") ? Action.LOGOUT : Action.LOGIN;
         SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE
                 : line.hasOption("client-credentials") ? SignIn.CLIENT_CREDENTIALS : SignIn.BROWSER;
-        return new Arguments(last(line, "config").map(Path::of).orElse(null), new LoginConfig.Overrides(given), limits, cache,
+        return new Arguments(last(line, "config").map(Path::of).orElse(null), new Overrides(given), limits, cache,
                 action, signIn, line.hasOption("no-browser"), line.hasOption("no-par"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
                 line.hasOption("quiet"), completion);
     }

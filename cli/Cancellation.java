@@ -1,6 +1,9 @@
+package cli;
+
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import system.Log;
 
 /**
  * What a signal (Ctrl-C's SIGINT, SIGTERM, SIGHUP) does to a run in progress: one line saying that

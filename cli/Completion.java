@@ -1,3 +1,5 @@
+package cli;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,3 +1,7 @@
+package cli;
+
+import login.LoginConfig;
+
 /**
  * The settings of a login, each declared once: its key in {@code config.ini}'s [Configuration], the
  * command-line option and the environment variable that set it too, what the help says of it, and
@@ -21,7 +25,7 @@ enum Setting {
     /** How a value is checked (by {@link LoginConfig}). */
     enum Kind {
         TEXT,
-        /** https, or http on loopback, with a host and no query or fragment ({@link Urls#providerUrlProblem}). */
+        /** https, or http on loopback, with a host and no query or fragment ({@link system.Urls#providerUrlProblem}). */
         PROVIDER_URL,
         /** http on a loopback host, with a path (RFC 8252 §7.3). */
         REDIRECT_URI,
@@ -80,7 +84,7 @@ enum Setting {
             all.add(setting.variable());
         }
         all.add(CLIENT_SECRET_VARIABLE);
-        all.add(LocalKeycloak.IDLE_VARIABLE);
+        all.add(keycloak.LocalKeycloak.IDLE_VARIABLE);
         return all;
     }
 

@@ -1,3 +1,5 @@
+package cli;
+
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;

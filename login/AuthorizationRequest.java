@@ -1,3 +1,5 @@
+package login;
+
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
      *
      * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-10.12">RFC 6749 §10.12</a>
      */
-    public static String newState() {
+    static String newState() {
         return PkceUtil.randomBase64Url(32);
     }
 
@@ -46,11 +48,11 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
      *
      * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#NonceNotes">OpenID Connect Core §15.5.2</a>
      */
-    public static String newNonce() {
+    static String newNonce() {
         return PkceUtil.randomBase64Url(32);
     }
 
-    public String codeChallenge() {
+    String codeChallenge() {
         return PkceUtil.codeChallenge(codeVerifier);
     }
 
@@ -59,7 +61,7 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
      * the device flow): the client, the scope, the PKCE challenge, the OCS tenant as
      * {@code acr_values}, and the extra parameters.
      */
-    public Map<String, String> commonParameters() {
+    Map<String, String> commonParameters() {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("client_id", clientId);
         parameters.put("scope", scope);
@@ -71,7 +73,7 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
     }
 
     /** The parameters of the authorization request for {@code redirectUri}: the common ones, and the code flow's own. */
-    public Map<String, String> parameters(URI redirectUri) {
+    Map<String, String> parameters(URI redirectUri) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("response_type", "code");
         parameters.put("redirect_uri", redirectUri.toString());
@@ -85,7 +87,7 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
      * The URL the browser opens, sending the user back to {@code redirectUri}. Parameters are
      * form-encoded (RFC 6749 Appendix B), and appended to a query the endpoint may already have (§3.1).
      */
-    public URI toUri(URI authorizationEndpoint, URI redirectUri) {
+    URI toUri(URI authorizationEndpoint, URI redirectUri) {
         return withQuery(authorizationEndpoint, parameters(redirectUri));
     }
 

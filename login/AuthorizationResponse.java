@@ -1,3 +1,5 @@
+package login;
+
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -6,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import system.Log;
 
 /**
  * The verdict on one authorization response (RFC 6749 §4.1.2), judged from its query alone: no
@@ -16,7 +19,7 @@ import java.util.Map;
  * {@link Refused} and the wait goes on; a response for this login ends it, {@link Accepted} with its
  * code or {@link Failed}.
  */
-public sealed interface AuthorizationResponse {
+sealed interface AuthorizationResponse {
 
     /** This login's response, with its authorization code. */
     record Accepted(String code) implements AuthorizationResponse {

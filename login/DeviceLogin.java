@@ -1,7 +1,11 @@
+package login;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import org.json.JSONObject;
+import system.Browser;
+import system.Log;
 
 /**
  * {@code --device}: the device authorization grant (RFC 8628), for a machine where no browser can
@@ -10,7 +14,7 @@ import org.json.JSONObject;
  * tokens are bound to the device code (and, beyond RFC 8628, to a PKCE code verifier, which some
  * providers require and others ignore). The result is checked like a login's, by {@link TokenCheck}.
  */
-final class DeviceLogin {
+public final class DeviceLogin {
 
     /** RFC 8628 §3.5: the interval when the provider names none, and what slow_down adds to it. */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -29,7 +33,7 @@ final class DeviceLogin {
     }
 
     /** Steps 2 to 5 with a device code in place of the browser's redirect, on the provider discovered in step 1. */
-    static JSONObject login(ProviderConnection connection, LoginConfig config, Browser browser, Limits limits, Log log)
+    public static TokenResponse login(ProviderConnection connection, LoginConfig config, Browser browser, Limits limits, Log log)
             throws LoginException {
         IdentityProvider provider = connection.provider();
         if (provider.deviceAuthorizationEndpoint().isEmpty()) {
@@ -40,7 +44,7 @@ final class DeviceLogin {
         AuthorizationRequest request = AuthorizationRequest.create(config); // its code_verifier, client, scope and tenant
 
         log.step(2, "Asking for a device code at " + provider.deviceAuthorizationEndpoint().get());
-        DeviceCode code = read(provider.deviceAuthorization(connection.http(), request), provider.deviceAuthorizationEndpoint().get());
+        DeviceCode code = read(connection.deviceAuthorization(request), provider.deviceAuthorizationEndpoint().get());
 
         log.step(3, "On any device, open " + code.verificationUri() + " and enter the code " + code.userCode());
         if (browser != Browser.NONE && code.verificationUriComplete().isPresent()) {
@@ -54,10 +58,12 @@ final class DeviceLogin {
 
         Duration wait = code.expiresIn().compareTo(limits.callbackTimeout()) < 0 ? code.expiresIn() : limits.callbackTimeout();
         log.step(4, "Waiting up to " + wait.toSeconds() + " s for the sign-in on that device (Ctrl-C ends the wait)...");
-        JSONObject tokens = poll(provider, connection.http(), config.clientId(), code, request.codeVerifier(), wait);
+        JSONObject tokens = poll(connection, code, request.codeVerifier(), wait);
 
         log.step(5, "The sign-in was approved; the token endpoint answered with the tokens");
-        return connection.check().ofLogin(tokens, null, log);
+        TokenResponse checked = connection.check().ofLogin(tokens, null, log);
+        log.step(6, "Got an access token" + checked.validFor() + "; it goes to stdout");
+        return checked;
     }
 
     /** Checks the device authorization answer: every field RFC 8628 §3.2 requires, and addresses the URL rule allows. */
@@ -65,7 +71,7 @@ final class DeviceLogin {
         String deviceCode = required(answer, "device_code", endpoint);
         String userCode = required(answer, "user_code", endpoint);
         if (!userCode.matches("[\\p{Alnum}\\-_ ]{1,64}")) {
-            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave a user_code that no person could type");
+            throw LoginException.providerInvalid(Endpoint.DEVICE_AUTHORIZATION, endpoint, "gave a user_code that no person could type");
         }
         // "verification_url" is what some providers (Google) send.
         String verificationName = answer.has("verification_uri") ? "verification_uri" : "verification_url";
@@ -74,7 +80,7 @@ final class DeviceLogin {
                 ? Optional.of(address(text, "verification_uri_complete", endpoint)) : Optional.empty();
         long expiresIn = answer.optLong("expires_in", 0);
         if (expiresIn <= 0) {
-            throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no expires_in");
+            throw LoginException.providerInvalid(Endpoint.DEVICE_AUTHORIZATION, endpoint, "gave no expires_in");
         }
         long interval = answer.optLong("interval", DEFAULT_INTERVAL.toSeconds());
         return new DeviceCode(deviceCode, userCode, verificationUri, complete, Duration.ofSeconds(expiresIn),
@@ -87,8 +93,7 @@ final class DeviceLogin {
      * access_denied, on expired_token, on any other error, or when {@code wait} has passed, whatever
      * the interval: a poll that would come after the deadline is not made.
      */
-    static JSONObject poll(IdentityProvider provider, Http http, String clientId, DeviceCode code, String codeVerifier, Duration wait)
-            throws LoginException {
+    static JSONObject poll(ProviderConnection connection, DeviceCode code, String codeVerifier, Duration wait) throws LoginException {
         long deadline = System.nanoTime() + wait.toNanos();
         Duration interval = code.interval();
         while (true) {
@@ -100,7 +105,7 @@ final class DeviceLogin {
             }
             sleep(interval);
             try {
-                return provider.pollDeviceCode(http, clientId, code.deviceCode(), codeVerifier);
+                return connection.pollDeviceCode(code.deviceCode(), codeVerifier);
             } catch (LoginException.TokenError e) {
                 switch (e.error()) {
                     case "authorization_pending" -> {
@@ -120,11 +125,11 @@ final class DeviceLogin {
         if (answer.opt(name) instanceof String value && !value.isBlank()) {
             return value;
         }
-        throw LoginException.providerInvalid("device authorization endpoint", endpoint, "gave no " + name);
+        throw LoginException.providerInvalid(Endpoint.DEVICE_AUTHORIZATION, endpoint, "gave no " + name);
     }
 
     private static URI address(String text, String name, URI endpoint) throws LoginException {
-        return Urls.providerUrl(text, name, "device authorization endpoint", endpoint);
+        return IdentityProvider.address(text, name, Endpoint.DEVICE_AUTHORIZATION, endpoint);
     }
 
     private static void sleep(Duration interval) throws LoginException {

@@ -1,4 +1,9 @@
-/** What to do when no browser on this machine can reach the redirect URI: said once, here, for every message that needs it. */
+package login;
+
+import java.net.URI;
+import system.Log;
+
+/** What to do when a sign-in cannot go on: said once, here, for every message that needs it. */
 final class Hints {
 
     private Hints() {
@@ -16,13 +21,18 @@ final class Hints {
                 + " machine forward the port first: " + forwardPort(port);
     }
 
-    /** Why a provider refuses a login before anyone signs in, most often: the client, or its redirect URIs. */
-    static String clientAndRedirectUri(String clientId, java.net.URI redirectUri) {
+    /**
+     * Why a provider refuses a login before anyone signs in, most often: the client (its secret, when
+     * {@code secretSent}), or its redirect URIs.
+     */
+    static String clientAndRedirectUri(String clientId, boolean secretSent, URI redirectUri) {
         return "check that ClientId '" + Log.printable(clientId, 80) + "' is a client of this provider that may use the"
-                + " Authorization Code flow, and that its redirect URIs hold " + redirectUri + " exactly";
+                + " Authorization Code flow" + (secretSent ? ", that the secret configured is its secret," : ",")
+                + " and that its redirect URIs hold " + redirectUri
+                + " exactly";
     }
 
-    /** " (within N s: ...)" for an address that refers to a pushed request, which lives that long; else nothing. */
+    /** " within N s (...)" for an address that refers to a pushed request, which lives that long; else nothing. */
     static String lifetime(IdentityProvider.Address address) {
         return address.expiresIn().map(time -> " within " + time.toSeconds() + " s (it refers to a pushed request, which lasts that long;"
                 + " a new address is printed then)").orElse("");
@@ -32,12 +42,12 @@ final class Hints {
      * A provider's invalid_request for a request that was not pushed (--no-par) though the provider
      * takes pushed requests: some clients require them (Keycloak's per client), which discovery cannot say.
      */
-    static LoginException.AuthorizationError withoutPushedRequest(LoginException.AuthorizationError e, IdentityProvider provider,
-            boolean pushed) {
-        if (pushed || provider.pushedAuthorizationRequestEndpoint().isEmpty() || !"invalid_request".equals(e.error())) {
+    static LoginException withoutPushedRequest(LoginException e, IdentityProvider provider, IdentityProvider.Address address) {
+        if (!(e instanceof LoginException.AuthorizationError refused) || address.pushed()
+                || provider.pushedAuthorizationRequestEndpoint().isEmpty() || !"invalid_request".equals(refused.error())) {
             return e;
         }
-        return (LoginException.AuthorizationError) e.because("the provider takes pushed authorization requests (RFC 9126), which"
-                + " --no-par turned off, and some clients require them: leave --no-par out");
+        return refused.because("the provider takes pushed authorization requests (RFC 9126), which --no-par turned off, and some"
+                + " clients require them: leave --no-par out");
     }
 }

@@ -1,3 +1,5 @@
+package login;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -30,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import system.Log;
 
 /**
  * Validates an ID token as OpenID Connect Core §3.1.3.7 requires, with Nimbus JOSE + JWT doing the
@@ -37,23 +40,23 @@ import java.util.concurrent.CompletableFuture;
  * {@code none} or HMAC; the key chosen by {@code kid}), {@code iss}, {@code aud} (and {@code azp}),
  * {@code exp} and {@code iat} within a clock skew, and the {@code nonce} this login sent.
  */
-public final class IdTokenValidator {
+final class IdTokenValidator {
 
     /** Allowed difference between our clock and the provider's when checking exp and iat. */
-    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
+    static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
     /**
      * Asymmetric algorithms only: a public client has no secret to check an HMAC (HS256) with, and
      * {@code none} is no signature at all. EdDSA (Ed25519) needs Google Tink, as Nimbus does.
      */
-    public static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = IdentityProvider.ASYMMETRIC_ALGORITHMS.stream().map(JWSAlgorithm::parse)
+    static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = IdentityProvider.ASYMMETRIC_ALGORITHMS.stream().map(JWSAlgorithm::parse)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** RSA keys shorter than this are refused: 1024-bit RSA can be factored with enough money. */
-    public static final int MIN_RSA_BITS = 2048;
+    static final int MIN_RSA_BITS = 2048;
 
     /** Where the provider's JSON Web Key Set comes from (its {@code jwks_uri}). */
     @FunctionalInterface
-    public interface KeySetFetcher {
+    interface KeySetFetcher {
         JWKSet fetch() throws LoginException;
     }
 
@@ -61,7 +64,7 @@ public final class IdTokenValidator {
     private final JWKSource<SecurityContext> keys;
 
     /** A validator that accepts every algorithm of {@link #ALLOWED_ALGORITHMS}. */
-    public IdTokenValidator(String issuer, String clientId, KeySetFetcher fetcher) {
+    IdTokenValidator(String issuer, String clientId, KeySetFetcher fetcher) {
         this(issuer, clientId, ALLOWED_ALGORITHMS, fetcher);
     }
 
@@ -70,7 +73,7 @@ public final class IdTokenValidator {
      * @param fetcher    fetches the key set; Nimbus' {@link JWKSourceBuilder} caches it, and fetches it once
      *                   more when a token names a {@code kid} the cached set does not have (key rotation)
      */
-    public IdTokenValidator(String issuer, String clientId, Set<JWSAlgorithm> algorithms, KeySetFetcher fetcher) {
+    IdTokenValidator(String issuer, String clientId, Set<JWSAlgorithm> algorithms, KeySetFetcher fetcher) {
         this.keys = JWKSourceBuilder.create(new FetchedKeySet(fetcher))
                 .cache(true)
                 .refreshAheadCache(false) // no background thread
@@ -115,29 +118,11 @@ public final class IdTokenValidator {
         return java.util.Optional.empty();
     }
 
-    /** A validator that fetches the keys from the provider's {@code jwks_uri}, when a token is first checked. */
-    public static IdTokenValidator forProvider(IdentityProvider provider, String clientId, Http http) {
-        return new IdTokenValidator(provider.issuer(), clientId, accepted(provider.idTokenSigningAlgorithms()), () -> {
-            URI jwksUri = provider.jwksUri().orElseThrow(() -> new LoginException(LoginException.Exit.PROVIDER_INVALID,
-                    "The provider sent an ID token but its discovery document has no jwks_uri to check it with"));
-            Http.JsonAnswer answer = http.getJson(jwksUri, "key set (jwks_uri)");
-            if (answer.status() != 200) {
-                throw LoginException.providerInvalid("key set (jwks_uri)", jwksUri, "answered HTTP " + answer.status());
-            }
-            try {
-                return JWKSet.parse(answer.body().toString());
-            } catch (ParseException e) {
-                throw LoginException.providerInvalid("key set (jwks_uri)", jwksUri, "is not a JSON Web Key Set: "
-                        + Log.printable(e.getMessage()));
-            }
-        });
-    }
-
     /**
      * @param nonce the nonce this login sent; null for a flow that sends none (the device flow)
      * @return the validated claims
      */
-    public JWTClaimsSet validate(String idToken, String nonce) throws LoginException {
+    JWTClaimsSet validate(String idToken, String nonce) throws LoginException {
         JWTClaimsSet claims = verify(idToken);
         if (nonce == null) {
             return claims;
@@ -156,14 +141,14 @@ public final class IdTokenValidator {
      *
      * @param original the validated claims of the ID token of the login
      */
-    public JWTClaimsSet validateRefreshed(String idToken, org.json.JSONObject original) throws LoginException {
+    JWTClaimsSet validateRefreshed(String idToken, java.util.Map<String, Object> original) throws LoginException {
         JWTClaimsSet claims = verify(idToken);
-        if (!java.util.Objects.equals(claims.getSubject(), original.opt("sub"))) {
+        if (!java.util.Objects.equals(claims.getSubject(), original.get("sub"))) {
             throw invalid("the refreshed ID token names another user (sub) than the login's (OpenID Connect Core §12.2)");
         }
         for (String sameAsBefore : new String[] {"nonce", "auth_time"}) {
             Object now = claims.getClaim(sameAsBefore);
-            Object before = original.opt(sameAsBefore);
+            Object before = original.get(sameAsBefore);
             if (now != null && before != null && !String.valueOf(now instanceof java.util.Date date ? date.getTime() / 1000 : now)
                     .equals(String.valueOf(before))) {
                 throw invalid("the refreshed ID token's " + sameAsBefore + " is not the login's (OpenID Connect Core §12.2)");
@@ -330,9 +315,10 @@ public final class IdTokenValidator {
      * that checking the token costs nothing then. A fetch failure is left for {@link #validate}, which
      * fetches again and reports it.
      */
-    static CompletableFuture<IdTokenValidator> readiedMeanwhile(IdentityProvider provider, LoginConfig config, Http http) {
+    static CompletableFuture<IdTokenValidator> readiedMeanwhile(IdentityProvider provider, LoginConfig config, KeySetFetcher keySet) {
         return CompletableFuture.supplyAsync(() -> {
-            IdTokenValidator validator = forProvider(provider, config.clientId(), http);
+            IdTokenValidator validator = new IdTokenValidator(provider.issuer(), config.clientId(),
+                    accepted(provider.idTokenSigningAlgorithms()), keySet);
             if (config.scopes().contains("openid")) {
                 try {
                     validator.keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);

@@ -1,4 +1,9 @@
+package login;
+
+import java.net.URI;
 import java.util.Optional;
+import system.HttpFailure;
+import system.Log;
 
 /**
  * Why a login did not end with a token: one typed failure per way it can go wrong, each with its
@@ -24,12 +29,13 @@ public class LoginException extends Exception {
         CALLBACK_TIMEOUT(11, "no authorization response reached the redirect URI in time"),
         TOKEN_REJECTED(12, "the token endpoint refused the code, the scope or the client's credentials (for example invalid_grant)"),
         ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
-        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started, or its port is taken"),
+        KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started, or its port or folder is not this"
+                + " user's"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),
         CANCELLED(16, "the login was cancelled before it ended"),
-        CACHE_FAILED(17, "a private place (the token cache, a client secret file) or a found config file is not this"
-                + " user's alone, or was locked too long"),
-        TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)");
+        CACHE_FAILED(17, "the token cache or a found config file is not this user's alone, or the cache was locked too long"),
+        TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)"),
+        SECRET_UNSAFE(19, "a client secret file is not this user's alone, or others could read it");
 
         public final int code;
         public final String meaning;
@@ -55,9 +61,21 @@ public class LoginException extends Exception {
         return exit;
     }
 
-    /** The identity provider answered, but with something we must not accept: {@code what} at {@code url} {@code problem}. */
-    public static LoginException providerInvalid(String what, java.net.URI url, String problem) {
-        return new LoginException(Exit.PROVIDER_INVALID, "The " + what + " at " + url + " " + problem);
+    /** The identity provider answered, but with something we must not accept: {@code endpoint} at {@code url} {@code problem}. */
+    static LoginException providerInvalid(Endpoint endpoint, URI url, String problem) {
+        return new LoginException(Exit.PROVIDER_INVALID, "The " + endpoint + " at " + url + " " + problem);
+    }
+
+    /** A call that gave no answer to use, as the login's failure: the one place where its kind becomes an exit code. */
+    static LoginException of(HttpFailure failure) {
+        Exit exit = switch (failure.kind()) {
+            case SETTING -> Exit.CONFIG_INVALID;
+            case UNREACHABLE -> Exit.PROVIDER_UNREACHABLE;
+            case UNTRUSTED -> Exit.TLS_UNTRUSTED;
+            case INVALID_ANSWER -> Exit.PROVIDER_INVALID;
+            case INTERRUPTED -> Exit.CANCELLED;
+        };
+        return new LoginException(exit, failure.getMessage(), failure);
     }
 
     /** An OAuth error response: from the authorization endpoint (RFC 6749 §4.1.2.1) or the token endpoint (§5.2). */
@@ -135,8 +153,8 @@ public class LoginException extends Exception {
      */
     public static final class TokenError extends OAuthError {
         /** {@code refused} names what the request sent (the code, the refresh token), {@code endpoint} where it went. */
-        TokenError(String refused, String endpoint, int httpStatus, String error, String errorDescription) {
-            super(exitOf(endpoint), "The " + endpoint + " refused " + refused + " (HTTP " + httpStatus + ")",
+        TokenError(String refused, Endpoint endpoint, int httpStatus, String error, String errorDescription) {
+            super(endpoint.refusal, "The " + endpoint + " refused " + refused + " (HTTP " + httpStatus + ")",
                     httpStatus, error, errorDescription);
         }
 
@@ -144,12 +162,8 @@ public class LoginException extends Exception {
          * A refusal without the error object: {@code answer} says what came instead ("HTTP 401 with an
          * empty body"); it is also the {@link #errorDescription()}, and {@link #error()} is empty.
          */
-        TokenError(String refused, String endpoint, int httpStatus, String answer) {
-            super(exitOf(endpoint), "The " + endpoint + " refused " + refused + ": it answered " + answer, "", answer, httpStatus);
-        }
-
-        private static Exit exitOf(String endpoint) {
-            return endpoint.equals("token endpoint") ? Exit.TOKEN_REJECTED : Exit.AUTHORIZATION_FAILED;
+        TokenError(String refused, Endpoint endpoint, int httpStatus, String answer) {
+            super(endpoint.refusal, "The " + endpoint + " refused " + refused + ": it answered " + answer, "", answer, httpStatus);
         }
     }
 }

@@ -1,10 +1,12 @@
-import java.net.URI;
+package login;
+
 import java.nio.charset.StandardCharsets;
+import system.Html;
 
 /**
- * The HTML this tool shows a browser: the redirect URI's answers (a page per request: never cached,
- * no scripts, nothing reflected unescaped) and the launch page that forwards the browser to the
- * authorization URL.
+ * The HTML the redirect URI's server answers a browser with: a page per request, never cached, no
+ * scripts, nothing reflected unescaped. (The launch page that forwards the browser to the
+ * authorization URL is {@code system.Browser}'s.)
  */
 final class Pages {
 
@@ -19,8 +21,8 @@ final class Pages {
 
         /** The whole HTTP/1.1 response: never cached, scripts and framing forbidden, connection closed. */
         byte[] toHttp(boolean headersOnly) {
-            byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(title)
-                    + "</title></head>\n<body><h1>" + escapeHtml(title) + "</h1>\n<p>" + escapeHtml(detail)
+            byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
+                    + "</title></head>\n<body><h1>" + Html.escape(title) + "</h1>\n<p>" + Html.escape(detail)
                     + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
             String reason = switch (status) {
                 case 200 -> "OK";
@@ -46,30 +48,5 @@ final class Pages {
             System.arraycopy(body, 0, response, head.length, body.length);
             return response;
         }
-    }
-
-    /** The launch page: it sends the browser on to {@code url}, by script, or by a click on its link. */
-    static String launchPage(URI url) {
-        String link = escapeHtml(url.toString());
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>Signing in</title></head>\n<body>"
-                + "<p>Taking you to the sign-in page. If nothing happens, <a id=\"go\" href=\"" + link + "\">continue here</a>.</p>\n"
-                + "<script>location.replace(document.getElementById(\"go\").href);</script></body></html>\n";
-    }
-
-    /** Every reflected value goes through here: the five characters that matter in HTML text and attributes. */
-    static String escapeHtml(String text) {
-        StringBuilder escaped = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
     }
 }

@@ -1,3 +1,5 @@
+package login;
+
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import system.Log;
 
 /**
  * {@code --paste}, steps 2 to 4 for a browser that cannot reach this machine (SSH, a container):
@@ -19,12 +22,18 @@ import java.util.concurrent.TimeoutException;
  * {@code state}, then {@code error}, then {@code code}. What is pasted is never shown: from a
  * terminal it is read without echo, and messages never repeat it.
  */
-final class PasteBack implements FrontChannel {
+public final class PasteBack implements FrontChannel {
 
     /** Where the pasted lines come from: one line, or null when the input has ended. */
     @FunctionalInterface
     interface Lines {
         String next() throws IOException;
+    }
+
+    /** Where a run's --paste reads, opened only when --paste asks: main's standard input, a test's stream. */
+    @FunctionalInterface
+    public interface Input {
+        PasteBack open() throws LoginException;
     }
 
     private final Lines lines;
@@ -39,21 +48,26 @@ final class PasteBack implements FrontChannel {
     static final int MAX_LINE = 16 * 1024;
 
     /**
-     * From the terminal without echo when {@code in} is the terminal; otherwise line by line from
-     * {@code in}, each line read up to {@link #MAX_LINE} characters.
+     * The standard input: from the terminal without echo when it is one; otherwise line by line. A
+     * closed standard input is said at once, before any call to the provider.
      */
-    static PasteBack from(InputStream in) throws LoginException {
-        if (in == System.in && stdinWasClosed()) {
+    public static PasteBack standardInput() throws LoginException {
+        if (stdinWasClosed()) {
             throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "--paste reads the address from the standard"
                     + " input, which is closed; run it with a terminal or a pipe as its input");
         }
         Console console = System.console();
-        if (in == System.in && console != null && isTerminal(console)) {
+        if (console != null && isTerminal(console)) {
             return new PasteBack(() -> {
                 char[] line = console.readPassword();
                 return line == null ? null : new String(line);
             });
         }
+        return of(System.in);
+    }
+
+    /** Line by line from {@code in}, each line read up to {@link #MAX_LINE} characters. */
+    public static PasteBack of(InputStream in) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         return new PasteBack(() -> boundedLine(reader));
     }
@@ -96,18 +110,39 @@ final class PasteBack implements FrontChannel {
         }
     }
 
+    /** Nothing listens: the redirect URI is only the address the browser ends at, which the user pastes. */
     @Override
-    public AuthorizationCode authorize(IdentityProvider provider, AuthorizationRequest request, AuthorizationUrl url, URI redirectUri,
-            Duration timeout, Log log) throws LoginException {
+    public Receiver listen(URI redirectUri) throws LoginException {
         if (redirectUri.getPort() == 0) {
             throw new LoginException(LoginException.Exit.CONFIG_INVALID, "--paste needs the redirect URI's registered port,"
                     + " not 0 (" + redirectUri + ")");
         }
+        return new Receiver() {
+            @Override
+            public URI redirectUri() {
+                return redirectUri;
+            }
+
+            @Override
+            public String awaitCode(IdentityProvider provider, AuthorizationRequest request, Addresses addresses, Duration timeout, Log log)
+                    throws LoginException {
+                return PasteBack.this.awaitCode(redirectUri, provider, request, addresses, timeout, log);
+            }
+
+            @Override
+            public void close() {
+                // nothing listens
+            }
+        };
+    }
+
+    private String awaitCode(URI redirectUri, IdentityProvider provider, AuthorizationRequest request, Addresses addresses,
+            Duration timeout, Log log) throws LoginException {
         AuthorizationResponse.Expected expected = new AuthorizationResponse.Expected(request.state(), provider.issuer(),
                 provider.issParameterSupported());
         log.step(2, "Nothing listens on " + redirectUri + " (--paste): after the sign-in the browser ends at an address that"
                 + " starts with it, on a page that may say the site cannot be reached; that is expected");
-        IdentityProvider.Address address = url.forRedirectUri(redirectUri); // a pushed request is said before the URL, not within
+        IdentityProvider.Address address = addresses.next(); // a pushed request is said before the URL, not within
         log.step(3, "Open this URL in a browser, on this machine or any other, and sign in" + Hints.lifetime(address) + ":");
         log.info(address.url().toString());
         log.step(4, "Then paste the whole address the browser ended at, and press Enter (it is not shown):");
@@ -121,7 +156,7 @@ final class PasteBack implements FrontChannel {
             // An address that refers to a pushed request lasts as long as that request: a new one when it has expired.
             while (address.expiresIn().isPresent() && !arrives(line, address.expiresIn().get(), deadline)) {
                 Duration expired = address.expiresIn().get();
-                address = url.forRedirectUri(redirectUri);
+                address = addresses.next();
                 log.info("The address above has expired (its pushed request lasts " + expired.toSeconds() + " s); open this one instead"
                         + Hints.lifetime(address) + ", then paste:");
                 log.info(address.url().toString());
@@ -135,10 +170,10 @@ final class PasteBack implements FrontChannel {
             }
             AuthorizationResponse verdict = AuthorizationResponse.fromRedirect(pasted, redirectUri, expected);
             if (verdict instanceof AuthorizationResponse.Accepted accepted) {
-                return new AuthorizationCode(accepted.code(), redirectUri);
+                return accepted.code();
             }
             if (verdict instanceof AuthorizationResponse.Failed failed) {
-                throw failed.failure();
+                throw Hints.withoutPushedRequest(failed.failure(), provider, address);
             }
             log.info("That is not this login's response: " + ((AuthorizationResponse.Refused) verdict).reason()
                     + " Paste the address again:");

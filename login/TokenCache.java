@@ -1,3 +1,5 @@
+package login;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,6 +11,11 @@ import java.time.Instant;
 import java.util.Optional;
 import org.json.JSONException;
 import org.json.JSONObject;
+import system.Http;
+import system.Log;
+import system.PrivateFolder;
+import system.UserFolders;
+import system.Urls;
 
 /**
  * The token cache: the token response of a login, kept per user so that later runs can answer from
@@ -19,10 +26,10 @@ import org.json.JSONObject;
  * token claims, the scope and the expiry as an absolute time; never the code, the code_verifier
  * or a password.
  */
-final class TokenCache {
+public final class TokenCache {
 
     /** The first field of every entry: a file without it is someone else's (or an older format). */
-    static final String FORMAT = "ocs-pkce-login token cache 1";
+    public static final String FORMAT = "ocs-pkce-login token cache 1";
     /**
      * The largest entry, written or read: one limit, so that what is written can always be read back.
      * A token response is at most {@link Http#MAX_ANSWER_BYTES}, and its ID token's claims are a part
@@ -31,31 +38,28 @@ final class TokenCache {
     static final int MAX_ENTRY_BYTES = 3 * Http.MAX_ANSWER_BYTES;
 
     /** What an entry is for: one provider, client, scope and tenant; a person's login, or a machine's ({@code --client-credentials}). */
-    record Key(String issuer, String clientId, String scope, String tenant, boolean machine) {
+    public record Key(String issuer, String clientId, String scope, String tenant, boolean machine) {
 
         /** A person's login with {@code config}. */
-        static Key of(LoginConfig config) {
+        public static Key of(LoginConfig config) {
             return new Key(Urls.stripTrailingSlash(config.authority().toString()), config.clientId(), config.scope(),
                     config.tenantId().orElse(""), false);
         }
 
         /** A machine's login with {@code config}: its own entry, for the scope a machine asks for. */
-        static Key forMachine(LoginConfig config) {
+        public static Key forMachine(LoginConfig config) {
             return new Key(Urls.stripTrailingSlash(config.authority().toString()), config.clientId(), config.machineScope().orElse(""),
                     config.tenantId().orElse(""), true);
         }
 
-        Key(String issuer, String clientId, String scope, String tenant) {
-            this(issuer, clientId, scope, tenant, false);
-        }
-
         /** The entry's file name: the key's fields, hashed into a name any file system takes. */
-        String fileName() {
+        public String fileName() {
             String joined = String.join("\n", issuer, clientId, scope, tenant) + (machine ? "\nmachine" : "");
             return Long.toHexString(fnv1a(joined, 0xcbf29ce484222325L)) + Long.toHexString(fnv1a(joined, 0x84222325cbf29ce4L)) + ".json";
         }
 
-        JSONObject toJson() {
+        /** The key as its entry names it. */
+        public JSONObject toJson() {
             JSONObject json = new JSONObject().put("issuer", issuer).put("client_id", clientId).put("scope", scope).put("tenant", tenant);
             return machine ? json.put("grant", "client_credentials") : json;
         }
@@ -79,50 +83,8 @@ final class TokenCache {
         }
     }
 
-    /**
-     * A cached token response, and when its access token expires (unknown when the provider gave no
-     * expires_in); {@code exposed} when its file could be read by other users.
-     */
-    record Entry(JSONObject tokens, Optional<Instant> expiresAt, boolean exposed) {
-
-        /** The token response as it came, with expires_in turned into an absolute time. */
-        static Entry of(JSONObject tokens, Instant received) {
-            JSONObject kept = new JSONObject(tokens.toMap());
-            kept.remove("expires_in");
-            kept.remove("expires_at"); // ours to set, from expires_in
-            return new Entry(kept, TokenCheck.expiresIn(tokens).stream().mapToObj(received::plusSeconds).findFirst(), false);
-        }
-
-        /** Whether the access token is good for at least {@code minValidity} more. */
-        boolean validFor(Duration minValidity, Instant now) {
-            return expiresAt.isPresent() && !expiresAt.get().isBefore(now.plus(minValidity));
-        }
-
-        Optional<String> refreshToken() {
-            return tokens.opt("refresh_token") instanceof String token && !token.isEmpty() ? Optional.of(token) : Optional.empty();
-        }
-
-        /** The token response as a new one would look now: expires_in counts the seconds left; expires_at, in POSIX seconds, says when. */
-        JSONObject response(Instant now) {
-            JSONObject response = new JSONObject(tokens.toMap());
-            expiresAt.ifPresent(at -> response.put("expires_in", Math.max(0, Duration.between(now, at).getSeconds()))
-                    .put("expires_at", at.getEpochSecond()));
-            return response;
-        }
-
-        /**
-         * After a refresh: the new response, keeping what it leaves out. A provider need not send a new
-         * refresh token or ID token (RFC 6749 §6, OpenID Connect Core §12.2); the old ones still hold.
-         */
-        Entry refreshedWith(JSONObject refreshed, Instant received) {
-            JSONObject merged = new JSONObject(refreshed.toMap());
-            for (String kept : new String[] {"refresh_token", "id_token", "id_token_claims"}) {
-                if (!merged.has(kept) && tokens.has(kept)) {
-                    merged.put(kept, tokens.get(kept));
-                }
-            }
-            return of(merged, received);
-        }
+    /** A cached token response; {@code exposed} when its file could be read by other users. */
+    record Entry(TokenResponse tokens, boolean exposed) {
     }
 
     private final Path root;
@@ -139,21 +101,24 @@ final class TokenCache {
     }
 
     /** The cache of {@code --cache-dir}, or by default {@code tokens/} in this user's cache root. */
-    static TokenCache in(Optional<Path> cacheDir) {
+    public static TokenCache in(Optional<Path> cacheDir) {
         return cacheDir.map(TokenCache::new).orElseGet(() -> new TokenCache(UserFolders.ofThisProcess().cacheRoot(), "tokens"));
     }
 
     /** The folder's path, for messages. */
-    Path folder() {
+    public Path folder() {
         return inside.length == 0 ? root : root.resolve(String.join("/", inside));
     }
 
-    /** One entry as --status shows it: its key, and what it holds; or why it cannot be shown. */
-    record Listed(String file, Optional<Key> key, Optional<Entry> entry, String problem) {
+    /**
+     * One entry as --status shows it: its key, what it holds, and whether others could read it; or
+     * why it cannot be shown.
+     */
+    public record Listed(String file, Optional<Key> key, Optional<TokenResponse> tokens, boolean exposed, String problem) {
     }
 
     /** Every entry of the cache, read without a lock and without the network (for --status); none when there is no cache yet. */
-    java.util.List<Listed> list() throws LoginException {
+    public java.util.List<Listed> list() throws LoginException {
         java.util.List<Listed> listed = new java.util.ArrayList<>();
         if (!java.nio.file.Files.isDirectory(folder())) {
             return listed;
@@ -174,16 +139,17 @@ final class TokenCache {
                     Optional<Key> key = Key.fromJson(json.optJSONObject("key"));
                     JSONObject tokens = json.optJSONObject("tokens");
                     if (!FORMAT.equals(json.opt("format")) || key.isEmpty() || tokens == null) {
-                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), "not an entry of this version"));
+                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), false, "not an entry of this version"));
                         continue;
                     }
-                    listed.add(new Listed(name, key, Optional.of(new Entry(tokens, expiresAt(json), contents.get().readableByOthers())), ""));
+                    listed.add(new Listed(name, key, Optional.of(TokenResponse.kept(tokens, expiresAt(json))),
+                            contents.get().readableByOthers(), ""));
                 } catch (JSONException | java.time.DateTimeException e) {
-                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), "damaged"));
+                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), false, "damaged"));
                 }
             }
         } catch (PrivateFolder.Unsafe e) {
-            throw unsafe(e.getMessage());
+            throw unsafe(e);
         } catch (IOException e) {
             throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be read: "
                     + Log.printable(PrivateFolder.describe(e), 300), e);
@@ -202,7 +168,7 @@ final class TokenCache {
         }
         long now = Instant.now().getEpochSecond();
         double seconds = number.doubleValue();
-        if (seconds < now - TokenCheck.MAX_LIFETIME_SECONDS || seconds > now + TokenCheck.MAX_LIFETIME_SECONDS) {
+        if (seconds < now - TokenResponse.MAX_LIFETIME_SECONDS || seconds > now + TokenResponse.MAX_LIFETIME_SECONDS) {
             return Optional.empty();
         }
         return Optional.of(Instant.ofEpochSecond(number.longValue()));
@@ -221,7 +187,7 @@ final class TokenCache {
         try {
             folder = PrivateFolder.open(root, inside);
         } catch (PrivateFolder.Unsafe e) {
-            throw unsafe(e.getMessage());
+            throw unsafe(e);
         } catch (IOException e) {
             throw new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache in " + folder() + " cannot be used: "
                     + Log.printable(PrivateFolder.describe(e), 300) + " (--cache-dir DIR uses another folder, --no-cache none)", e);
@@ -276,9 +242,8 @@ final class TokenCache {
         }
     }
 
-    private static LoginException unsafe(String problem) {
-        return new LoginException(LoginException.Exit.CACHE_FAILED, "The token cache is not private, so it is not used: " + problem
-                + ". Make it yours alone (chmod 700 for the folder, 600 for its files), or use --cache-dir DIR or --no-cache");
+    private static LoginException unsafe(PrivateFolder.Unsafe e) {
+        return new LoginException(LoginException.Exit.CACHE_FAILED, e.refusing("The token cache", "use --cache-dir DIR, or --no-cache"));
     }
 
     /** One entry, locked for this run. */
@@ -313,7 +278,7 @@ final class TokenCache {
                 }
                 contents = found.get();
             } catch (PrivateFolder.Unsafe e) {
-                throw unsafe(e.getMessage());
+                throw unsafe(e);
             } catch (PrivateFolder.NotAFile e) {
                 return ignored(log, "it is not a regular file");
             } catch (IOException e) {
@@ -335,7 +300,7 @@ final class TokenCache {
                 if (!(tokens.opt("access_token") instanceof String)) {
                     return ignored(log, "it has no access token");
                 }
-                return Optional.of(new Entry(tokens, expiresAt(json), contents.readableByOthers()));
+                return Optional.of(new Entry(TokenResponse.kept(tokens, expiresAt(json)), contents.readableByOthers()));
             } catch (JSONException | ArithmeticException | java.time.DateTimeException e) {
                 return ignored(log, "it is not a valid entry (" + Log.printable(e.getMessage(), 80) + ")");
             }
@@ -347,10 +312,13 @@ final class TokenCache {
         }
 
         /** Replaces the entry, atomically. */
-        void write(Entry entry) throws LoginException {
+        void write(TokenResponse tokens) throws LoginException {
+            JSONObject response = tokens.toJson(Instant.now());
+            response.remove("expires_in"); // the entry says when, once: expires_at
+            response.remove("expires_at");
             JSONObject json = new JSONObject().put("format", FORMAT).put("key", key.toJson())
-                    .put("expires_at", entry.expiresAt().map(Instant::getEpochSecond).orElse(null))
-                    .put("tokens", entry.tokens());
+                    .put("expires_at", tokens.expiresAt().map(Instant::getEpochSecond).orElse(null))
+                    .put("tokens", response);
             byte[] bytes = json.toString(2).getBytes(StandardCharsets.UTF_8);
             if (bytes.length > MAX_ENTRY_BYTES) {
                 throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens are not cached: with "

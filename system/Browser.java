@@ -1,3 +1,5 @@
+package system;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +32,7 @@ public interface Browser extends AutoCloseable {
     };
 
     /** The user's browser, as {@link SystemBrowser} finds it. */
-    static Browser system() {
+    public static Browser system() {
         return new SystemBrowser(System.getenv());
     }
 
@@ -44,7 +46,7 @@ public interface Browser extends AutoCloseable {
      * (login CSRF). The browser gets a launch page instead: a file only this user can read, in a
      * folder only this user can enter, which forwards to the URL and is deleted when the login ends.
      */
-    final class SystemBrowser implements Browser {
+    public final class SystemBrowser implements Browser {
         /** How long a launcher (xdg-open, open) gets to report failure; a browser itself keeps running and is not waited for. */
         private static final long LAUNCHER_WAIT_MILLIS = 2000;
 
@@ -52,7 +54,7 @@ public interface Browser extends AutoCloseable {
         private PrivateFolder launchFolder;
         private Path launchPage;
 
-        SystemBrowser(Map<String, String> environment) {
+        public SystemBrowser(Map<String, String> environment) {
             this.environment = environment;
         }
 
@@ -106,7 +108,7 @@ public interface Browser extends AutoCloseable {
         private static final java.time.Duration LEFTOVER = java.time.Duration.ofDays(1);
 
         /**
-         * The launch page for {@code url} ({@link Pages#launchPage}), in a folder that passes the rule
+         * The launch page for {@code url} ({@link #pageFor}), in a folder that passes the rule
          * of {@link PrivateFolder}: {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a
          * per-user tmpfs), otherwise {@code launch/} in the cache root; the file 0600. The browser
          * opens it by name, so the folder must be one that nobody else can change.
@@ -117,8 +119,7 @@ public interface Browser extends AutoCloseable {
                 launchFolder = folders.runtimeFolder().isPresent() ? PrivateFolder.open(folders.runtimeFolder().get())
                         : PrivateFolder.open(folders.cacheRoot(), "launch");
             } catch (PrivateFolder.Unsafe e) {
-                throw new IOException("its launch page would be in a folder others can change: " + e.getMessage()
-                        + " (open the URL yourself, or make that folder yours alone)", e);
+                throw new IOException(e.refusing("the folder of its launch page", "open the URL yourself"), e);
             }
             for (String name : launchFolder.names()) { // pages of runs that were killed
                 if (name.startsWith("login-") && launchFolder.modified(name)
@@ -126,7 +127,16 @@ public interface Browser extends AutoCloseable {
                     launchFolder.delete(name);
                 }
             }
-            return launchFolder.writeNew("login-", ".html", Pages.launchPage(url).getBytes(StandardCharsets.UTF_8));
+            return launchFolder.writeNew("login-", ".html", pageFor(url).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The launch page: it sends the browser on to {@code url}, by script, or by a click on its link. */
+        static String pageFor(URI url) {
+            String link = Html.escape(url.toString());
+            return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<meta name=\"referrer\" content=\"no-referrer\"><title>Signing in</title></head>\n<body>"
+                    + "<p>Taking you to the sign-in page. If nothing happens, <a id=\"go\" href=\"" + link + "\">continue here</a>.</p>\n"
+                    + "<script>location.replace(document.getElementById(\"go\").href);</script></body></html>\n";
         }
 
         /**

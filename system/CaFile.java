@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,14 +49,14 @@ final class CaFile {
     }
 
     /** The certificates of --ca-file (CaFile), read now so that a bad file is a config error, not a TLS one. */
-    static List<X509Certificate> certificates(Optional<Path> caFile) throws LoginException {
+    static List<X509Certificate> certificates(Optional<Path> caFile) throws HttpFailure {
         if (caFile.isEmpty()) {
             return List.of();
         }
         try {
             return readCertificates(caFile.get());
         } catch (IOException | CertificateException e) {
-            throw new LoginException(LoginException.Exit.CONFIG_INVALID, "The CA file " + caFile.get() + " cannot be used: "
+            throw new HttpFailure(HttpFailure.Kind.SETTING, "The CA file " + caFile.get() + " cannot be used: "
                     + Log.printable(e.getMessage(), 160) + " (expected PEM certificates, -----BEGIN CERTIFICATE-----)", e);
         }
     }

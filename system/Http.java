@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,20 +28,20 @@ import org.json.JSONObject;
  * body), a cap on the answer's size, and no redirects followed. Why a call failed is said by
  * {@link HttpFailures}; which CAs are trusted, by {@link Tls} and {@link CaFile}.
  */
-final class Http implements AutoCloseable {
+public final class Http implements AutoCloseable {
 
     /** Discovery documents, token responses and key sets are a few KiB; 1 MiB leaves ample room. */
-    static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    public static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     /** A provider's answer that parsed as a JSON object. */
-    record JsonAnswer(int status, JSONObject body) {
+    public record JsonAnswer(int status, JSONObject body) {
     }
 
     /** A provider's answer as it came: its status, its content type and its body. */
-    record Answer(int status, String contentType, String text) {
+    public record Answer(int status, String contentType, String text) {
 
         /** The body as a JSON object, when it is one. */
-        Optional<JSONObject> object() {
+        public Optional<JSONObject> object() {
             String body = text.strip();
             if (!body.startsWith("{")) {
                 return Optional.empty();
@@ -52,16 +54,17 @@ final class Http implements AutoCloseable {
         }
 
         /** The body as a JSON object; otherwise the {@code what} at {@code url} answered something we must not accept. */
-        JsonAnswer json(String what, URI url) throws LoginException {
+        public JsonAnswer json(String what, URI url) throws HttpFailure {
             Optional<JSONObject> body = object();
             if (body.isEmpty()) {
-                throw LoginException.providerInvalid(what, url, "answered " + describe() + ", not a JSON object");
+                throw new HttpFailure(HttpFailure.Kind.INVALID_ANSWER, "The " + what + " at " + url + " answered " + describe()
+                        + ", not a JSON object");
             }
             return new JsonAnswer(status, body.get());
         }
 
         /** What came, in words, for messages: "HTTP 401 with an empty body", "HTTP 404 with an HTML page". */
-        String describe() {
+        public String describe() {
             String body = text.strip();
             String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
             String what;
@@ -85,12 +88,12 @@ final class Http implements AutoCloseable {
     private final HttpFailures failures;
 
     /** Calls through the environment's proxies, trusting Java's CAs. */
-    Http(Duration connectTimeout, Duration readTimeout) throws LoginException {
+    public Http(Duration connectTimeout, Duration readTimeout) throws HttpFailure {
         this(connectTimeout, readTimeout, Optional.empty());
     }
 
     /** Calls through the environment's proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), trusting Java's CAs and {@code caFile}'s. */
-    Http(Duration connectTimeout, Duration readTimeout, Optional<Path> caFile) throws LoginException {
+    public Http(Duration connectTimeout, Duration readTimeout, Optional<Path> caFile) throws HttpFailure {
         this.readTimeout = readTimeout;
         this.proxies = Proxies.fromEnvironment();
         this.failures = new HttpFailures(proxies, connectTimeout, readTimeout, caFile);
@@ -109,26 +112,25 @@ final class Http implements AutoCloseable {
     }
 
     /** A GET whose answer must be a JSON object, whatever its status. */
-    JsonAnswer getJson(URI url, String what) throws LoginException {
+    public JsonAnswer getJson(URI url, String what) throws HttpFailure {
         return get(url, what).json(what, url);
     }
 
-    /** A GET, answered as it came. */
-    Answer get(URI url, String what) throws LoginException {
+    /** A GET, answered as it came; {@code what} names it in messages ("discovery document"). */
+    public Answer get(URI url, String what) throws HttpFailure {
         return send(unirest.get(url.toString()), url, what);
     }
 
-    /** An {@code application/x-www-form-urlencoded} POST (RFC 6749 §4.1.3), answered as it came. */
-    Answer post(URI url, Map<String, Object> form, String what) throws LoginException {
-        return send(unirest.post(url.toString()).fields(form), url, what);
+    /**
+     * An {@code application/x-www-form-urlencoded} POST (RFC 6749 §4.1.3), answered as it came; with an
+     * {@code Authorization} header when one is given (a client's credentials, RFC 6749 §2.3.1), never logged.
+     */
+    public Answer post(URI url, Map<String, Object> form, Optional<String> authorization, String what) throws HttpFailure {
+        HttpRequest<?> request = unirest.post(url.toString()).fields(form);
+        return send(authorization.isPresent() ? request.header("Authorization", authorization.get()) : request, url, what);
     }
 
-    /** The same, with an {@code Authorization} header (a client's credentials, RFC 6749 §2.3.1); never logged. */
-    Answer post(URI url, Map<String, Object> form, String authorization, String what) throws LoginException {
-        return send(unirest.post(url.toString()).header("Authorization", authorization).fields(form), url, what);
-    }
-
-    private Answer send(HttpRequest<?> request, URI url, String what) throws LoginException {
+    private Answer send(HttpRequest<?> request, URI url, String what) throws HttpFailure {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
         try {
@@ -144,7 +146,7 @@ final class Http implements AutoCloseable {
             throw failures.unreachable(what, url, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "Interrupted while calling the " + what);
+            throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "Interrupted while calling the " + what);
         }
         if (body.failure != null) {
             throw failures.unreachable(what, url, body.failure);
@@ -153,16 +155,17 @@ final class Http implements AutoCloseable {
         // 407 is only ever a proxy's; 502-504 with a page that is not JSON are a proxy's too (a provider answers in JSON)
         boolean proxysPage = body.contentType == null || !body.contentType.contains("json");
         if (route.isPresent() && (body.status == 407 || (body.status == 502 || body.status == 503 || body.status == 504) && proxysPage)) {
-            throw new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, route.get().describe() + " answered HTTP "
+            throw new HttpFailure(HttpFailure.Kind.UNREACHABLE, route.get().describe() + " answered HTTP "
                     + body.status + " for the " + what + " at " + url + (body.status == 407
                     ? ": it wants credentials (http://user:password@host:port in " + route.get().variable() + ")" : ""));
         }
         if (body.status >= 300 && body.status < 400) {
-            throw LoginException.providerInvalid(what, url, "redirected with HTTP " + body.status + " to " + Log.printable(body.location)
-                    + "; redirects are not followed: configure the final address instead");
+            throw new HttpFailure(HttpFailure.Kind.INVALID_ANSWER, "The " + what + " at " + url + " redirected with HTTP " + body.status
+                    + " to " + Log.printable(body.location) + "; redirects are not followed: configure the final address instead");
         }
         if (body.bytes.length > MAX_ANSWER_BYTES) {
-            throw LoginException.providerInvalid(what, url, "answered with more than " + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
+            throw new HttpFailure(HttpFailure.Kind.INVALID_ANSWER, "The " + what + " at " + url + " answered with more than "
+                    + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
         }
         return new Answer(body.status, body.contentType, new String(body.bytes, StandardCharsets.UTF_8));
     }

@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -31,12 +33,12 @@ final class HttpFailures {
         this.caFile = caFile;
     }
 
-    LoginException noAnswer(String what, URI url) {
-        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, "The " + what + " at " + url
+    HttpFailure noAnswer(String what, URI url) {
+        return new HttpFailure(HttpFailure.Kind.UNREACHABLE, "The " + what + " at " + url
                 + " gave no complete answer within " + readTimeout.toSeconds() + " s (--read-timeout)");
     }
 
-    LoginException unreachable(String what, URI url, Throwable failure) {
+    HttpFailure unreachable(String what, URI url, Throwable failure) {
         Optional<Proxies.Route> route = proxies.routeFor(url);
         String target = url.getHost() + ":" + Urls.port(url);
         String problem;
@@ -70,11 +72,11 @@ final class HttpFailures {
             problem = "The " + what + " at " + url + " failed: the connection broke before the whole answer arrived"
                     + route.map(proxy -> " (through " + proxy.describe() + ")").orElse("");
         }
-        return new LoginException(LoginException.Exit.PROVIDER_UNREACHABLE, problem, failure);
+        return new HttpFailure(HttpFailure.Kind.UNREACHABLE, problem, failure);
     }
 
     /** A certificate that Java's trust (and --ca-file's) does not vouch for, or that names another host. */
-    private LoginException untrusted(String what, URI url, Throwable failure) {
+    private HttpFailure untrusted(String what, URI url, Throwable failure) {
         String reason = Log.printable(cause(failure, java.security.GeneralSecurityException.class).map(Throwable::getMessage)
                 .orElse(String.valueOf(failure.getMessage())), 160);
         boolean otherName = reason.contains("No subject alternative") || reason.contains("No name matching");
@@ -83,7 +85,7 @@ final class HttpFailures {
                 : caFile.map(file -> "not even with the CA certificates of " + file + "; is that the CA that issued it?")
                         .orElse("if " + url.getHost() + " uses a company or private CA, pass that CA's certificate (PEM) with"
                                 + " --ca-file FILE, or CaFile in config.ini");
-        return new LoginException(LoginException.Exit.TLS_UNTRUSTED, "The TLS certificate of " + url.getHost() + " is not trusted"
+        return new HttpFailure(HttpFailure.Kind.UNTRUSTED, "The TLS certificate of " + url.getHost() + " is not trusted"
                 + " for the " + what + " (" + reason + "): " + advice, failure);
     }
 

@@ -1,3 +1,5 @@
+package system;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +16,7 @@ import java.io.StringWriter;
 public final class Log {
 
     /** No line of ours is longer; a provider's text within one is cut much shorter (300 by default). */
-    static final int MAX_LINE = 4096;
+    public static final int MAX_LINE = 4096;
 
     private final PrintStream err;
     private final boolean verbose;
@@ -26,28 +28,28 @@ public final class Log {
         this.quiet = quiet;
     }
 
-    boolean verbose() {
+    public boolean verbose() {
         return verbose;
     }
 
-    void step(int number, String text) {
+    public void step(int number, String text) {
         info("Step " + number + ": " + text);
     }
 
-    void info(String text) {
+    public void info(String text) {
         if (!quiet) {
             print(text);
         }
     }
 
-    void detail(String text) {
+    public void detail(String text) {
         if (verbose) {
             print("  " + text);
         }
     }
 
     /** The one line a failure gets; with --verbose, its stack trace follows (sanitised too). */
-    void error(String text, Throwable failure) {
+    public void error(String text, Throwable failure) {
         print("error: " + text);
         if (verbose && failure != null) {
             StringWriter trace = new StringWriter();
@@ -62,7 +64,7 @@ public final class Log {
     }
 
     /** {@link #printable(String, int)} with the usual limit for one value from outside: 300 characters. */
-    static String printable(String text) {
+    public static String printable(String text) {
         return printable(text, 300);
     }
 
@@ -72,7 +74,7 @@ public final class Log {
      * zero-width ones such as U+200B, soft hyphens), line and paragraph separators, and lone
      * surrogates become '?'; and it is cut at {@code maxLength} characters.
      */
-    static String printable(String text, int maxLength) {
+    public static String printable(String text, int maxLength) {
         if (text == null) {
             return "(none)";
         }
@@ -91,7 +93,7 @@ public final class Log {
      * rest of what {@link #printable} would remove (e.g. U+061C, U+FEFF) as JSON escapes, so the
      * document stays valid and means the same.
      */
-    static String printableJson(String json) {
+    public static String printableJson(String json) {
         StringBuilder safe = new StringBuilder(json.length());
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
@@ -112,7 +114,7 @@ public final class Log {
     }
 
     /** What --verbose shows of a secret: that it is there, not what it is. */
-    static String mask(String secret) {
+    public static String mask(String secret) {
         return "(" + secret.length() + " characters, hidden)";
     }
 }

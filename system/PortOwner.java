@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,16 +16,16 @@ import java.util.concurrent.TimeUnit;
  * {@code netstat -ano} on Windows): never asked of the listener itself, which could say anything,
  * and never by sending it a secret, which it would then have.
  */
-final class PortOwner {
+public final class PortOwner {
 
     /** The answer: this user's program listens, another user's does, nothing does, or it cannot be told. */
-    enum Owner { ME, ANOTHER, NOBODY, UNKNOWN }
+    public enum Owner { ME, ANOTHER, NOBODY, UNKNOWN }
 
     private PortOwner() {
     }
 
     /** Who listens on 127.0.0.1:{@code port} (a listener on every address counts too). */
-    static Owner of127(int port) {
+    public static Owner of127(int port) {
         Path tcp = Path.of("/proc/net/tcp");
         if (Files.isReadable(tcp)) {
             return fromProc(port);

@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -42,24 +44,33 @@ import java.util.Set;
  * be sent elsewhere. Files are {@code 0600}, written atomically (a temporary file, then a rename).
  * On Windows, whose profile folders are private by their default ACLs, only owners are checked.
  */
-final class PrivateFolder implements AutoCloseable {
+public final class PrivateFolder implements AutoCloseable {
 
     /** Why a place must not be used: its path and what is wrong with it. */
-    static final class Unsafe extends IOException {
+    public static final class Unsafe extends IOException {
         Unsafe(String problem) {
             super(problem);
+        }
+
+        /**
+         * The one line for a place that is not used: "{@code what} is not used: the problem. It must be
+         * yours alone (...); or {@code instead}". Every private place says it this way.
+         */
+        public String refusing(String what, String instead) {
+            return what + " is not used: " + getMessage() + ". It must be yours alone (only you own it and what is in it, and"
+                    + " nobody else can write them: chmod 700 for a folder, 600 for a file); or " + instead;
         }
     }
 
     /** A file that is there, but not a regular file (a folder, a device): not one of ours. */
-    static final class NotAFile extends IOException {
+    public static final class NotAFile extends IOException {
         NotAFile(Path file) {
             super(file + " is not a regular file");
         }
     }
 
     /** What a file holds, and whether users other than this one could read it. */
-    record Contents(byte[] bytes, boolean readableByOthers) {
+    public record Contents(byte[] bytes, boolean readableByOthers) {
     }
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -87,7 +98,7 @@ final class PrivateFolder implements AutoCloseable {
      *
      * @throws Unsafe when a place breaks the rule
      */
-    static PrivateFolder open(Path root, String... inside) throws IOException {
+    public static PrivateFolder open(Path root, String... inside) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         if (parent == null) {
@@ -171,7 +182,7 @@ final class PrivateFolder implements AutoCloseable {
      *
      * @throws Unsafe when another user could have written it, or could replace it
      */
-    static void checkTrusted(Path file) throws IOException {
+    public static void checkTrusted(Path file) throws IOException {
         Path real = file.toRealPath();
         Owners owners = Owners.of(real);
         Path folder = real.getParent();
@@ -220,7 +231,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** What went wrong with a file or folder, in words: "/x/.cache cannot be written", rather than the exception's name. */
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException denied) {
             return denied.getFile() + " cannot be written (is it read-only, or another user's?)";
         }
@@ -231,7 +242,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** The folder's path: for messages, and for what must be handed to another program by name (the browser's page). */
-    Path path() {
+    public Path path() {
         return path;
     }
 
@@ -242,7 +253,7 @@ final class PrivateFolder implements AutoCloseable {
      * @throws Unsafe    when it is a link, another user's, or others can write it
      * @throws NotAFile  when it is a folder or anything else but a regular file
      */
-    Optional<Contents> read(String name, int maxBytes) throws IOException {
+    public Optional<Contents> read(String name, int maxBytes) throws IOException {
         Optional<Found> found = fileAttributes(name);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -292,7 +303,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** Replaces the file {@code name} with {@code content}, atomically: a reader sees the old or the new, never half of one. */
-    void write(String name, byte[] content) throws IOException {
+    public void write(String name, byte[] content) throws IOException {
         String temporary = ".tmp-" + name + "-" + HexFormat.of().formatHex(randomBytes(6));
         try {
             try (SeekableByteChannel channel = create(temporary)) {
@@ -312,7 +323,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** A new file with a name of its own ({@code prefix}, random, {@code suffix}) holding {@code content}; its path. */
-    Path writeNew(String prefix, String suffix, byte[] content) throws IOException {
+    public Path writeNew(String prefix, String suffix, byte[] content) throws IOException {
         String name = prefix + HexFormat.of().formatHex(randomBytes(12)) + suffix;
         try (SeekableByteChannel channel = create(name)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -332,7 +343,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** The file {@code name} opened for a lock (created {@code 0600} when missing, never through a link). */
-    FileChannel lockFile(String name) throws IOException {
+    public FileChannel lockFile(String name) throws IOException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         if (directory != null && directory.newByteChannel(Path.of(name), options, FILE_MODE) instanceof FileChannel channel) {
             return channel;
@@ -341,7 +352,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** Deletes the file {@code name}; whether there was one. */
-    boolean delete(String name) throws IOException {
+    public boolean delete(String name) throws IOException {
         try {
             if (directory != null) {
                 directory.deleteFile(Path.of(name));
@@ -354,7 +365,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** The names of the files in the folder. */
-    List<String> names() throws IOException {
+    public List<String> names() throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> listing = directory != null
                 ? directory.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS) : Files.newDirectoryStream(path)) {
@@ -366,7 +377,7 @@ final class PrivateFolder implements AutoCloseable {
     }
 
     /** Since when the file {@code name} has been there (its last change); empty when it is gone. */
-    Optional<java.time.Instant> modified(String name) throws IOException {
+    public Optional<java.time.Instant> modified(String name) throws IOException {
         try {
             BasicFileAttributes attributes = directory != null
                     ? directory.getFileAttributeView(Path.of(name), java.nio.file.attribute.BasicFileAttributeView.class,

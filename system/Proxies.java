@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Authenticator;
@@ -45,11 +47,11 @@ final class Proxies extends ProxySelector {
     }
 
     /** The proxies of this process's environment. */
-    static Proxies fromEnvironment() throws LoginException {
+    static Proxies fromEnvironment() throws HttpFailure {
         return from(System.getenv());
     }
 
-    static Proxies from(Map<String, String> environment) throws LoginException {
+    static Proxies from(Map<String, String> environment) throws HttpFailure {
         List<String> noProxy = new ArrayList<>();
         variable(environment, "NO_PROXY").ifPresent(list -> {
             for (String entry : list.getValue().split("[,\\s]+")) {
@@ -167,7 +169,7 @@ final class Proxies extends ProxySelector {
         return Optional.empty();
     }
 
-    private static Optional<Route> route(Map<String, String> environment, String name) throws LoginException {
+    private static Optional<Route> route(Map<String, String> environment, String name) throws HttpFailure {
         Optional<Map.Entry<String, String>> setting = variable(environment, name);
         if (setting.isEmpty()) {
             return Optional.empty();
@@ -205,7 +207,7 @@ final class Proxies extends ProxySelector {
     }
 
     /** Never the value itself: a proxy URL may hold a password. */
-    private static LoginException invalid(String variable, String problem) {
-        return new LoginException(LoginException.Exit.CONFIG_INVALID, "The environment variable " + variable + " " + problem);
+    private static HttpFailure invalid(String variable, String problem) {
+        return new HttpFailure(HttpFailure.Kind.SETTING, "The environment variable " + variable + " " + problem);
     }
 }

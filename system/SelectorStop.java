@@ -1,3 +1,5 @@
+package system;
+
 /**
  * Ends the JDK HTTP client's selector thread, so that the process can exit at once: the JVM waits
  * up to 300 ms at exit for a thread in native code, and that thread sits in epoll. Java 21+ has

@@ -1,3 +1,5 @@
+package system;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -8,31 +10,31 @@ import java.util.Optional;
  * another {@code HOME}), and the XDG base directories, used only when they are absolute paths (the
  * XDG spec says to ignore relative ones). On Windows, {@code %APPDATA%} and {@code %LOCALAPPDATA%}.
  */
-record UserFolders(Map<String, String> environment) {
+public record UserFolders(Map<String, String> environment) {
 
-    static final String NAME = "ocs-pkce-login";
+    public static final String NAME = "ocs-pkce-login";
 
-    static UserFolders ofThisProcess() {
+    public static UserFolders ofThisProcess() {
         return new UserFolders(System.getenv());
     }
 
     /** {@code $HOME}, or the account's home when it is unset. */
-    Path home() {
+    public Path home() {
         return absolute("HOME").orElse(Path.of(System.getProperty("user.home")));
     }
 
     /** {@code ${XDG_CACHE_HOME:-$HOME/.cache}/ocs-pkce-login}, or {@code %LOCALAPPDATA%\ocs-pkce-login}: the cache root. */
-    Path cacheRoot() {
+    public Path cacheRoot() {
         return absolute("XDG_CACHE_HOME").or(() -> absolute("LOCALAPPDATA")).orElse(home().resolve(".cache")).resolve(NAME);
     }
 
     /** {@code ${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login}, or {@code %APPDATA%\ocs-pkce-login}. */
-    Path configFolder() {
+    public Path configFolder() {
         return absolute("XDG_CONFIG_HOME").or(() -> absolute("APPDATA")).orElse(home().resolve(".config")).resolve(NAME);
     }
 
     /** {@code $XDG_RUNTIME_DIR/ocs-pkce-login}, a per-user folder that lives as long as the login session, where there is one. */
-    Optional<Path> runtimeFolder() {
+    public Optional<Path> runtimeFolder() {
         return absolute("XDG_RUNTIME_DIR").map(folder -> folder.resolve(NAME));
     }
 

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -51,7 +57,7 @@ class CacheEndToEndTest extends WithChromium {
     }
 
     private JSONObject cachedTokens(String clientId) throws Exception {
-        LoginConfig config = TestKeycloak.config(LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, clientId));
+        LoginConfig config = Demo.config(Overrides.NONE.with(Setting.CLIENT_ID, clientId));
         Path file = cacheDir.resolve(TokenCache.Key.of(config).fileName());
         return new JSONObject(Files.readString(file)).getJSONObject("tokens");
     }
@@ -139,7 +145,7 @@ class CacheEndToEndTest extends WithChromium {
     @Test
     void aDamagedEntryIsReplacedAfterTheNextLogin() throws Exception {
         run(LONG_LIVED);
-        LoginConfig config = TestKeycloak.config(LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, LONG_LIVED));
+        LoginConfig config = Demo.config(Overrides.NONE.with(Setting.CLIENT_ID, LONG_LIVED));
         Path file = cacheDir.resolve(TokenCache.Key.of(config).fileName());
         Files.writeString(file, "{\"format\": \"" + TokenCache.FORMAT + "\", \"tokens\": {\"access_to");
         Cli.Run afterDamage = run(LONG_LIVED);
@@ -198,8 +204,8 @@ class CacheEndToEndTest extends WithChromium {
             runs.forEach(CliProcess::close);
         }
         assertEquals(1, browserOpened.get());
-        JSONObject entry = new JSONObject(Files.readString(cacheDir.resolve(TokenCache.Key.of(TestKeycloak.config(
-                LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, SHORT_LIVED))).fileName())));
+        JSONObject entry = new JSONObject(Files.readString(cacheDir.resolve(TokenCache.Key.of(Demo.config(
+                Overrides.NONE.with(Setting.CLIENT_ID, SHORT_LIVED))).fileName())));
         assertEquals(TokenCache.FORMAT, entry.getString("format"));
     }
 

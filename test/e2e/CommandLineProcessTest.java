@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,7 +136,7 @@ class CommandLineProcessTest {
             Path page = Path.of(launchPage);
             assertEquals("rw-------", Modes.of(page));
             assertEquals("rwx------", Modes.of(page.getParent()));
-            assertTrue(Files.readString(page).contains(Pages.escapeHtml(printed)), "it forwards to the URL that was printed");
+            assertTrue(Files.readString(page).contains(Html.escape(printed)), "it forwards to the URL that was printed");
 
             chromium.driver.get(launchPage.toString());
             SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());

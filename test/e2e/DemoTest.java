@@ -1,3 +1,8 @@
+package keycloak;
+
+import login.*;
+import system.*;
+import support.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,17 +64,20 @@ class DemoTest {
                 chromium.driver.get(url.toString());
                 SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
             };
-            try (LocalKeycloak keycloak = LocalKeycloak.ensureRunning(issuer, System.out::println, List.of())) {
-                Cli.Run first = Cli.run(signingIn, args.toArray(String[]::new));
-                assertEquals(0, first.exitCode(), first.toString());
-            }
+            LocalKeycloak.ensureRunning(issuer, System.out::println, List.of(), LocalKeycloak.Lifetime.UNTIL_STOPPED);
+            Cli.Run first = Cli.run(signingIn, args.toArray(String[]::new));
+            assertEquals(0, first.exitCode(), first.toString());
+            LocalKeycloak.stop(java.util.Optional.of(issuer.getPort()), System.out::println);
             assertFalse(LocalKeycloak.answers(issuer), "stopped");
-            try (LocalKeycloak keycloak = LocalKeycloak.ensureRunning(issuer, System.out::println, List.of())) {
+            LocalKeycloak.ensureRunning(issuer, System.out::println, List.of(), LocalKeycloak.Lifetime.UNTIL_STOPPED);
+            try {
                 Cli.Run again = Cli.run(url -> {
                     throw new AssertionError("the browser was opened: the session was lost with the restart");
                 }, args.toArray(String[]::new));
                 assertEquals(0, again.exitCode(), again.toString());
                 assertTrue(again.err().contains("Refreshing the access token"), again.err());
+            } finally {
+                LocalKeycloak.stop(java.util.Optional.of(issuer.getPort()), System.out::println);
             }
         }
     }

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,7 +57,8 @@ class EndToEndTest extends WithChromium {
             IniFile.read(configIni).section("Test").values().forEach((key, value) -> testUser.put(key, value.value()));
         }
         boolean useConfigIni = testUser.containsKey("username") && !testUser.get("username").startsWith("PLACEHOLDER");
-        LoginConfig config = useConfigIni ? LoginConfig.load(configIni, LoginConfig.Overrides.NONE) : TestKeycloak.config();
+        LoginConfig config = useConfigIni ? ConfigFiles.find(configIni, Overrides.NONE, Map.of(), Path.of(""))
+                : Demo.config(Overrides.NONE);
         boolean ocs = useConfigIni && config.ocs();
         System.out.println("[e2e] happy path against " + config.authority() + (useConfigIni ? " (config.ini)" : " (local Keycloak, --demo)"));
 
@@ -93,25 +100,32 @@ class EndToEndTest extends WithChromium {
         assertEquals("Bearer", tokens.getString("token_type"));
         JSONObject claims = tokens.getJSONObject("id_token_claims");
         assertEquals(TestKeycloak.issuer().toString(), claims.getString("iss"));
-        assertEquals(TestKeycloak.config().clientId(), claims.get("aud").toString());
+        assertEquals(Demo.config(Overrides.NONE).clientId(), claims.get("aud").toString());
         assertEquals(TestKeycloak.username(), claims.getString("preferred_username"));
         assertEquals(SignedJWT.parse(tokens.getString("id_token")).getJWTClaimsSet().getStringClaim("nonce"), claims.getString("nonce"));
+    }
+
+    /** The demo's connection to the test Keycloak, as a public client; steps 1 done. */
+    private static ProviderConnection connection(LoginConfig config) throws LoginException {
+        return ProviderConnection.open(config, new ClientAuthentication.None(config.clientId()),
+                new Limits(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10)), new Log(System.out, false, false));
     }
 
     /** The login's own steps 1 to 4, then the token request with another code_verifier than the one the challenge was made from. */
     @Test
     void tamperedCodeVerifierIsRejectedByKeycloak() throws Exception {
-        LoginConfig config = TestKeycloak.config();
+        LoginConfig config = Demo.config(Overrides.NONE);
         AuthorizationRequest request = AuthorizationRequest.create(config);
-        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
-            IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
-            FrontChannel.AuthorizationCode authorization = new BrowserSignIn(signingInAsDemoUser()).authorize(provider, request,
-                    redirectUri -> new IdentityProvider.Address(request.toUri(provider.authorizationEndpoint(), redirectUri),
-                            java.util.Optional.empty()), config.redirectUri(),
-                    Duration.ofSeconds(30), new Log(System.out, false, false));
-            String tampered = PkceUtil.newCodeVerifier();
+        Log log = new Log(System.out, false, false);
+        try (ProviderConnection connection = connection(config);
+                FrontChannel.Receiver receiver = new BrowserSignIn(signingInAsDemoUser()).listen(config.redirectUri())) {
+            URI redirectUri = receiver.redirectUri();
+            String code = receiver.awaitCode(connection.provider(), request, () -> connection.authorizationUrl(request, redirectUri,
+                    false, log), Duration.ofSeconds(30), log);
+            AuthorizationRequest tampered = new AuthorizationRequest(request.clientId(), request.scope(), request.tenantId(),
+                    request.extraParameters(), request.state(), request.nonce(), PkceUtil.newCodeVerifier());
             LoginException.TokenError e = assertThrows(LoginException.TokenError.class,
-                    () -> provider.exchangeCode(http, config.clientId(), authorization.code(), tampered, authorization.redirectUri()));
+                    () -> connection.exchange(code, tampered, redirectUri, log));
             assertEquals("invalid_grant", e.error());
             assertEquals(400, e.httpStatus());
             assertEquals(LoginException.Exit.TOKEN_REJECTED, e.exit());
@@ -121,12 +135,11 @@ class EndToEndTest extends WithChromium {
 
     @Test
     void authorizationRequestWithoutPkceIsRefusedByKeycloak() throws Exception {
-        LoginConfig config = TestKeycloak.config();
-        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10)); UnirestInstance unirest = Unirest.spawnInstance()) {
+        LoginConfig config = Demo.config(Overrides.NONE);
+        try (ProviderConnection connection = connection(config); UnirestInstance unirest = Unirest.spawnInstance()) {
             unirest.config().followRedirects(false);
-            IdentityProvider provider = IdentityProvider.discover(config.authority(), http);
-            String withoutPkce = AuthorizationRequest.create(config).toUri(provider.authorizationEndpoint(), config.redirectUri()).toString()
-                    .replaceAll("&code_challenge(_method)?=[^&]*", "");
+            String withoutPkce = connection.authorizationUrl(AuthorizationRequest.create(config), config.redirectUri(), false,
+                    new Log(System.out, false, false)).url().toString().replaceAll("&code_challenge(_method)?=[^&]*", "");
             String location = unirest.get(withoutPkce).asEmpty().getHeaders().getFirst("Location");
             assertTrue(location.startsWith(config.redirectUri().toString()) && location.contains("error=invalid_request")
                     && location.contains("code_challenge"), location);
@@ -162,7 +175,7 @@ class EndToEndTest extends WithChromium {
     void forgedCallbackDuringARealLoginIsRejectedAndTheLoginCompletes() {
         AtomicReference<RawHttp.Response> forged = new AtomicReference<>();
         Browser forgingFirst = url -> {
-            forged.set(RawHttp.get(5004, "/callback.html?code=forged-code&state=" + AuthorizationRequest.newState()));
+            forged.set(RawHttp.get(5004, "/callback.html?code=forged-code&state=" + java.util.UUID.randomUUID()));
             signingInAsDemoUser().open(url);
         };
         Cli.Run run = Cli.run(forgingFirst, "--demo");
@@ -172,10 +185,10 @@ class EndToEndTest extends WithChromium {
 
     @Test
     void ocsSignInStepsFailClearlyOnAPageThatIsNotOcs() throws Exception {
-        LoginConfig config = TestKeycloak.config();
-        try (Http http = new Http(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
-            URI keycloakLoginPage = AuthorizationRequest.create(config).toUri(IdentityProvider.discover(config.authority(), http)
-                    .authorizationEndpoint(), config.redirectUri());
+        LoginConfig config = Demo.config(Overrides.NONE);
+        try (ProviderConnection connection = connection(config)) {
+            URI keycloakLoginPage = connection.authorizationUrl(AuthorizationRequest.create(config), config.redirectUri(), false,
+                    new Log(System.out, false, false)).url();
             chromium.driver.get(keycloakLoginPage.toString());
         }
         long started = System.nanoTime();
@@ -267,7 +280,7 @@ class EndToEndTest extends WithChromium {
 
         StringBuffer err = new StringBuffer();
         java.util.concurrent.CompletableFuture<Integer> printed = java.util.concurrent.CompletableFuture.supplyAsync(() -> OcsPkceLogin.run(
-                Browser.NONE, java.io.InputStream.nullInputStream(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                Browser.NONE, () -> PasteBack.of(java.io.InputStream.nullInputStream()), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
                 new java.io.PrintStream(new LinesTo(err), true, java.nio.charset.StandardCharsets.UTF_8), "--demo", "--client-id",
                 "ocs-pkce-login-par", "--no-browser", "--no-cache", "--timeout", "60"));
         try {

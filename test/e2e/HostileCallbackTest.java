@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +24,13 @@ class HostileCallbackTest {
 
     private static final int HOSTILE_REQUESTS = 10_000;
     private static final int HELD_CONNECTIONS = 300;
+
+    /** The callback server listening on {@code redirectUri}, expecting {@code expected}: as a login starts it. */
+    static CallbackServer started(URI redirectUri, AuthorizationResponse.Expected expected) throws LoginException {
+        CallbackServer server = CallbackServer.start(redirectUri);
+        server.expect(expected);
+        return server;
+    }
 
     @Test
     void hostileTrafficDuringARealLoginIsRefusedAndTheLoginStillCompletes() throws Exception {
@@ -64,7 +76,7 @@ class HostileCallbackTest {
     @Test
     void afterHostileTrafficTheServerHoldsNoThreadOrConnection() throws Exception {
         String state = AuthorizationRequest.newState();
-        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+        CallbackServer server = started(URI.create("http://localhost:0/callback.html"),
                 new AuthorizationResponse.Expected(state, "https://idp.example", false));
         int port = server.redirectUri().getPort();
         HostileClient hostile = new HostileClient(port);
@@ -91,7 +103,7 @@ class HostileCallbackTest {
     @Test
     void theCallbackGetsThroughWhileAThousandSlowConnectionsAreHeld() throws Exception {
         String state = AuthorizationRequest.newState();
-        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+        CallbackServer server = started(URI.create("http://localhost:0/callback.html"),
                 new AuthorizationResponse.Expected(state, "https://idp.example", false));
         int port = server.redirectUri().getPort();
         try (SlowFlood flood = new SlowFlood(port, 1_000)) {
@@ -119,7 +131,7 @@ class HostileCallbackTest {
     @Test
     void theCallbackGetsThroughAFloodOfMoreConnectionsThanTheServerKeeps() throws Exception {
         String state = AuthorizationRequest.newState();
-        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+        CallbackServer server = started(URI.create("http://localhost:0/callback.html"),
                 new AuthorizationResponse.Expected(state, "https://idp.example", false));
         int port = server.redirectUri().getPort();
         try (SlowFlood flood = new SlowFlood(port, 3 * CallbackServer.MAX_CONNECTIONS)) {
@@ -140,7 +152,7 @@ class HostileCallbackTest {
 
     @Test
     void aLoginThatTimesOutUnderAFloodSaysThePortWasFlooded() throws Exception {
-        CallbackServer server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+        CallbackServer server = started(URI.create("http://localhost:0/callback.html"),
                 new AuthorizationResponse.Expected(AuthorizationRequest.newState(), "https://idp.example", false));
         try (SlowFlood flood = new SlowFlood(server.redirectUri().getPort(), 600)) {
             LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,

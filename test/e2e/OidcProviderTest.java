@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -133,7 +139,7 @@ class OidcProviderTest {
     void anExpiredPushedAddressIsRenewedAndTheNewOneSignsIn() throws Exception {
         StringBuffer err = new StringBuffer();
         java.util.concurrent.CompletableFuture<Integer> printed = java.util.concurrent.CompletableFuture.supplyAsync(() -> OcsPkceLogin.run(
-                Browser.NONE, java.io.InputStream.nullInputStream(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                Browser.NONE, () -> PasteBack.of(java.io.InputStream.nullInputStream()), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
                 new java.io.PrintStream(new EndToEndTest.LinesTo(err), true, java.nio.charset.StandardCharsets.UTF_8), "--authority",
                 TestOidcProvider.issuer().toString(), "--client-id", TestOidcProvider.CLIENT, "--scope", "openid", "--no-browser",
                 "--no-cache", "--timeout", "150"));

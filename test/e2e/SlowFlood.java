@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,7 +263,7 @@ class AnotherLocalUserTest {
         Thread.sleep(500);
         assertFalse(Files.exists(seen) && Files.readString(seen).contains("THEIR-PAGE"), "the browser got their page: " + result);
         assertFalse(Files.exists(opened), "no browser is started with a page in a folder of another user: " + result);
-        assertTrue(result.err().contains("No browser could be opened (its launch page would be in a folder others can change: " + root
+        assertTrue(result.err().contains("No browser could be opened (the folder of its launch page is not used: " + root
                 + " belongs to " + OtherUser.NAME), result.toString());
         assertTrue(result.err().lines().anyMatch(line -> line.startsWith(provider.issuer() + "/authorize?")), "the URL is printed: " + result);
     }
@@ -266,22 +272,16 @@ class AnotherLocalUserTest {
     @Test
     void aTokenEntryOfTheOtherUserIsRefused() throws Exception {
         Path folder = work.resolve("tokens");
-        TokenCache.Key key = new TokenCache.Key(provider.issuer().toString(), "cli", "ocsapi", "");
-        Log log = new Log(System.err, false, true);
-        Path file;
-        try (TokenCache.Locked entry = new TokenCache(folder).open(key, Duration.ofSeconds(5), log)) {
-            entry.write(TokenCache.Entry.of(new JSONObject().put("access_token", "their-access-token").put("token_type", "Bearer")
-                    .put("expires_in", 3600), java.time.Instant.now()));
-            file = entry.file();
-        }
+        TokenCache.Key key = new TokenCache.Key(provider.issuer().toString(), "cli", "ocsapi", "", false);
+        Path file = CacheEntries.write(folder, key, new JSONObject().put("access_token", "their-access-token").put("token_type", "Bearer"),
+                java.time.Instant.now().plusSeconds(3600));
         Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OtherUser.NAME));
-        LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class, () -> {
-            try (TokenCache.Locked entry = new TokenCache(folder).open(key, Duration.ofSeconds(5), log)) {
-                entry.read(log);
-            }
-        });
-        assertEquals(LoginException.Exit.CACHE_FAILED, e.exit());
-        assertTrue(e.getMessage().contains("belongs to " + OtherUser.NAME), e.getMessage());
+        Cli.Run run = login(url -> {
+            throw new AssertionError("no sign-in either: the cache cannot be used");
+        }, "--cache-dir", folder.toString());
+        assertEquals(LoginException.Exit.CACHE_FAILED.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).contains("belongs to " + OtherUser.NAME), run.toString());
+        assertFalse(run.out().contains("their-access-token"), "their token never reaches stdout");
     }
 
     /**
@@ -295,15 +295,10 @@ class AnotherLocalUserTest {
         Path folder = sharedFolder(true).resolve("tokens");
         Files.createDirectories(folder);
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
-        LoginConfig config = LoginConfig.fromIni("test", IniFile.parse("test", List.of("[Configuration]", "Authority = " + provider.issuer(),
-                "ClientId = cli", "Scope = ocsapi")), LoginConfig.Overrides.NONE);
-        Path file;
-        try (TokenCache.Locked entry = new TokenCache(folder).open(TokenCache.Key.of(config), Duration.ofSeconds(5),
-                new Log(System.err, false, true))) {
-            entry.write(TokenCache.Entry.of(new JSONObject().put("access_token", "exposed-access-token").put("token_type", "Bearer")
-                    .put("expires_in", 3600).put("refresh_token", "exposed-refresh-token"), java.time.Instant.now()));
-            file = entry.file();
-        }
+        LoginConfig config = ConfigFiles.fromIni("test", ConfigFiles.parse("test", List.of("[Configuration]", "Authority = "
+                + provider.issuer(), "ClientId = cli", "Scope = ocsapi")), Overrides.NONE);
+        Path file = CacheEntries.write(folder, TokenCache.Key.of(config), new JSONObject().put("access_token", "exposed-access-token")
+                .put("token_type", "Bearer").put("refresh_token", "exposed-refresh-token"), java.time.Instant.now().plusSeconds(3600));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         OtherUser.Result read = mallory.sh("cat " + file);
         assertTrue(read.output().contains("exposed-refresh-token"), "the other user could read it: " + read.output());
@@ -331,7 +326,7 @@ class AnotherLocalUserTest {
         assertEquals(0, planted.exitCode(), planted.output());
         Map<String, String> environment = Map.of("XDG_CONFIG_HOME", work.resolve("no-config").toString());
         LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
-                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, meeting));
+                () -> ConfigFiles.find(null, Overrides.NONE, environment, meeting));
         assertEquals(LoginException.Exit.CACHE_FAILED, e.exit(), e.getMessage());
         assertTrue(e.getMessage().startsWith("Not using " + meeting.resolve("config.ini") + ": " + meeting.resolve("config.ini")
                 + " belongs to " + OtherUser.NAME + ", not to you or root"), e.getMessage());
@@ -340,10 +335,10 @@ class AnotherLocalUserTest {
         // this user's own file in the same sticky folder is used; one that others may write is not
         Path mine = Files.createDirectories(work.resolve("mine"));
         Files.writeString(mine.resolve("config.ini"), "[Configuration]\nAuthority = https://kc.example/r\nClientId = mine\n");
-        assertEquals("mine", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, mine).clientId());
+        assertEquals("mine", ConfigFiles.find(null, Overrides.NONE, environment, mine).clientId());
         Files.setPosixFilePermissions(mine.resolve("config.ini"), PosixFilePermissions.fromString("rw-rw-rw-"));
         LoginException writable = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
-                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, mine));
+                () -> ConfigFiles.find(null, Overrides.NONE, environment, mine));
         assertTrue(writable.getMessage().contains("can be written by other users"), writable.getMessage());
     }
 

@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +30,7 @@ class CallbackServerTest {
     private CallbackServer server;
 
     private int start(boolean issuerRequired) throws LoginException {
-        server = CallbackServer.start(URI.create("http://localhost:0/callback.html"),
+        server = started(URI.create("http://localhost:0/callback.html"),
                 new AuthorizationResponse.Expected(STATE, ISSUER, issuerRequired));
         return server.redirectUri().getPort();
     }
@@ -39,6 +44,13 @@ class CallbackServerTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    /** The callback server listening on {@code redirectUri}, expecting {@code expected}: as a login starts it. */
+    static CallbackServer started(URI redirectUri, AuthorizationResponse.Expected expected) throws LoginException {
+        CallbackServer server = CallbackServer.start(redirectUri);
+        server.expect(expected);
+        return server;
     }
 
     @Test
@@ -140,7 +152,7 @@ class CallbackServerTest {
         try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             URI redirectUri = URI.create("http://localhost:" + other.getLocalPort() + "/callback.html");
             LoginException e = assertThrows(LoginException.class,
-                    () -> CallbackServer.start(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
+                    () -> started(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
             assertEquals(LoginException.Exit.PORT_IN_USE, e.exit());
             assertTrue(e.getMessage().startsWith("Port " + other.getLocalPort() + " on 127.0.0.1 is already in use"), e.getMessage());
             assertTrue(e.getMessage().contains(redirectUri + " is registered"), e.getMessage());
@@ -172,7 +184,7 @@ class CallbackServerTest {
         try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
             URI redirectUri = URI.create("http://localhost:" + squatter.getLocalPort() + "/callback.html");
             LoginException e = assertThrows(LoginException.class,
-                    () -> CallbackServer.start(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
+                    () -> started(redirectUri, new AuthorizationResponse.Expected(STATE, ISSUER, false)));
             assertEquals(LoginException.Exit.PORT_IN_USE, e.exit());
             assertTrue(e.getMessage().startsWith("Port " + squatter.getLocalPort() + " on 0:0:0:0:0:0:0:1 is already in use"), e.getMessage());
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", squatter.getLocalPort()).close(),
@@ -182,7 +194,7 @@ class CallbackServerTest {
 
     @Test
     void anIpv4LiteralRedirectUriListensOnThatAddressOnly() throws Exception {
-        server = CallbackServer.start(URI.create("http://127.0.0.1:0/cb"), new AuthorizationResponse.Expected(STATE, ISSUER, false));
+        server = started(URI.create("http://127.0.0.1:0/cb"), new AuthorizationResponse.Expected(STATE, ISSUER, false));
         assertEquals(java.util.List.of(InetAddress.getByName("127.0.0.1")),
                 ListeningSockets.of(ProcessHandle.current().pid()).stream().filter(address -> address.getPort() == server.redirectUri().getPort()).toList().stream().map(InetSocketAddress::getAddress).toList());
     }

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -188,10 +194,13 @@ class FaultyProviderTest {
     @Test
     void tokenErrorIsTypedForCallers() throws Exception {
         provider.answer("/token", ScriptedProvider.json(401, "{\"error\":\"invalid_client\"}"));
-        try (Http http = new Http(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
-            IdentityProvider discovered = IdentityProvider.discover(provider.issuer(), http);
-            LoginException.TokenError e = assertThrows(LoginException.TokenError.class, () -> discovered.exchangeCode(http, "c",
-                    "code", PkceUtil.newCodeVerifier(), java.net.URI.create("http://localhost:5004/callback.html")));
+        LoginConfig config = ConfigFiles.find(null, Overrides.NONE.with(Setting.AUTHORITY, provider.issuer().toString())
+                .with(Setting.CLIENT_ID, "c"), java.util.Map.of(), java.nio.file.Files.createTempDirectory("no-config"));
+        Limits limits = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        try (ProviderConnection connection = ProviderConnection.open(config, new ClientAuthentication.None("c"), limits,
+                new Log(System.err, false, true))) {
+            LoginException.TokenError e = assertThrows(LoginException.TokenError.class, () -> connection.exchange("code",
+                    AuthorizationRequest.create(config), java.net.URI.create("http://localhost:5004/callback.html"), new Log(System.err, false, true)));
             assertEquals(401, e.httpStatus());
             assertEquals("invalid_client", e.error());
             assertTrue(e.errorDescription().isEmpty());
@@ -385,9 +394,9 @@ class FaultyProviderTest {
         long started = System.nanoTime();
         Cli.Run run = login("--ca-file", huge.toString());
         assertEquals(LoginException.Exit.CONFIG_INVALID.code, run.exitCode(), run.toString());
-        assertTrue(run.errorLines().get(0).contains("is larger than " + CaFile.MAX_CA_FILE_BYTES / (1024 * 1024) + " MiB"), run.toString());
+        assertTrue(run.errorLines().get(0).contains("is larger than " + (8 * 1024 * 1024) / (1024 * 1024) + " MiB"), run.toString());
         assertTrue(System.nanoTime() - started < 3_000_000_000L, "at once");
-        assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("/etc/ssl/certs/ca-certificates.crt")) < CaFile.MAX_CA_FILE_BYTES / 4,
+        assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("/etc/ssl/certs/ca-certificates.crt")) < (8 * 1024 * 1024) / 4,
                 "a real bundle fits with room to spare");
     }
 }

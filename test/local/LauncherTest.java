@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,12 +99,9 @@ class LauncherTest {
     void aTrainingRunWritesTheTokenAloneToStdoutAndNothingOfTheJvmsToStderr() throws Exception {
         Path checkout = checkout();
         Path tokens = work.resolve("tokens");
-        LoginConfig config = LoginConfig.load(checkout.resolve("keycloak").resolve("demo.ini"), LoginConfig.Overrides.NONE);
-        try (TokenCache.Locked entry = new TokenCache(tokens).open(TokenCache.Key.of(config), java.time.Duration.ofSeconds(5),
-                new Log(System.err, false, true))) {
-            entry.write(TokenCache.Entry.of(new org.json.JSONObject().put("access_token", "cached.access.token").put("token_type", "Bearer")
-                    .put("expires_in", 3600), java.time.Instant.now()));
-        }
+        LoginConfig config = ConfigFiles.find(checkout.resolve("keycloak").resolve("demo.ini"), Overrides.NONE, Map.of(), checkout);
+        CacheEntries.write(tokens, TokenCache.Key.of(config), new org.json.JSONObject().put("access_token", "cached.access.token")
+                .put("token_type", "Bearer"), java.time.Instant.now().plusSeconds(3600));
         Result training = launch(checkout, "OcsPkceLogin.java", "--config", "keycloak/demo.ini", "--cache-dir", tokens.toString());
         assertEquals(0, training.exitCode(), training.err());
         assertTrue(training.err().contains("it also records how the tool starts") || newestJava25() == null, training.err());
@@ -180,7 +183,7 @@ class LauncherTest {
     void aChangedSourceIsAMissButATouchedOneIsNot() throws Exception {
         Path checkout = checkout();
         launch(checkout, "OcsPkceLogin.java", "--version");
-        Path source = checkout.resolve("login/Urls.java");
+        Path source = checkout.resolve("login/Limits.java");
         Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         assertTrue(launch(checkout, "OcsPkceLogin.java", "--version").hit(), "only the time changed: still a hit");
 

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +103,7 @@ class MachineAndStatusTest {
     @Test
     void aSecretFileOthersCanReadIsRefusedAndAMissingSecretIsSaid() throws Exception {
         Cli.Run readable = machine("--client-secret-file", secretFile("rw-r--r--").toString());
-        assertEquals(LoginException.Exit.CACHE_FAILED.code, readable.exitCode(), readable.toString());
+        assertEquals(LoginException.Exit.SECRET_UNSAFE.code, readable.exitCode(), readable.toString());
         assertTrue(readable.errorLines().get(0).contains("can be read by other users, so it is not used"), readable.toString());
         assertTrue(provider.requests.isEmpty(), "nothing was sent");
         Cli.Run missing = machine();

@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,12 +77,10 @@ class ProviderBehaviourTest {
 
     /** Puts an entry in the cache whose access token has expired. */
     private void cachedExpired(String refreshToken) throws Exception {
-        LoginConfig config = LoginConfig.fromIni("test", IniFile.parse("test", List.of("[Configuration]", "Authority = " + provider.issuer(),
-                "ClientId = cli", "Scope = ocsapi")), LoginConfig.Overrides.NONE);
-        try (TokenCache.Locked entry = new TokenCache(cache).open(TokenCache.Key.of(config), Duration.ofSeconds(5), new Log(System.err, false, true))) {
-            entry.write(TokenCache.Entry.of(new JSONObject(tokens("old-access-token", refreshToken)).put("expires_in", 0),
-                    Instant.now().minusSeconds(60)));
-        }
+        TokenCache.Key key = new TokenCache.Key(provider.issuer().toString(), "cli", "ocsapi", "", false);
+        JSONObject old = new JSONObject(tokens("old-access-token", refreshToken));
+        old.remove("expires_in");
+        CacheEntries.write(cache, key, old, Instant.now().minusSeconds(60));
     }
 
     /** The token endpoint refuses refreshes with {@code refusal}, and answers code exchanges with new tokens. */
@@ -260,7 +264,10 @@ class ProviderBehaviourTest {
     /** Tokens that were obtained are printed even when the cache folder cannot be written (issue 21): one line says why. */
     @Test
     void aTokenThatCannotBeCachedIsPrintedWithOneLineSayingWhy() throws Exception {
-        cachedExpired(null); // the folder, its lock file and an expired entry without a refresh token
+        provider.answer("/token", ScriptedProvider.json(200, tokens("first-access-token", null)));
+        assertEquals(0, login().exitCode(), "the folder and its lock file, made by a first run");
+        cachedExpired(null); // an expired entry without a refresh token
+        provider.answer("/token", ScriptedProvider.json(200, tokens("new-access-token", "new-refresh-token")));
         assertEquals(0, new ProcessBuilder("chattr", "+i", cache.toString()).start().waitFor(), "the folder made read-only, even for root");
         try {
             Cli.Run run = login();
@@ -301,36 +308,37 @@ class ProviderBehaviourTest {
     /** --timeout bounds the whole run: a wait for another run's lock counts against it (issue 22). */
     @Test
     void theTimeoutBoundsAWaitForAnotherRunsLockToo() throws Exception {
-        LoginConfig config = LoginConfig.fromIni("test", IniFile.parse("test", List.of("[Configuration]", "Authority = " + provider.issuer(),
-                "ClientId = cli", "Scope = ocsapi")), LoginConfig.Overrides.NONE);
-        Browser never = url -> {
-            // a browser where nobody signs in
-        };
-        try (TokenCache.Locked held = new TokenCache(cache).open(TokenCache.Key.of(config), Duration.ofSeconds(5), new Log(System.err, false, true))) {
-            List<String> args = new ArrayList<>(List.of("--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
-                    "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "4", "--cache-dir", cache.toString()));
-            Cli.Run run = Cli.run(never, args.toArray(String[]::new));
-            assertEquals(LoginException.Exit.CACHE_FAILED.code, run.exitCode(), run.toString());
-            assertTrue(run.err().contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them);"
-                    + " waiting for it, up to 4 s"), run.err());
-            assertTrue(run.millis() < 4_000 + 15_000, "the wait ended with --timeout, not after it and a whole sign-in: " + run.millis());
-        }
-        Thread lockHolder = new Thread(() -> {
-            try (TokenCache.Locked held = new TokenCache(cache).open(TokenCache.Key.of(config), Duration.ofSeconds(5),
-                    new Log(System.err, false, true))) {
-                Thread.sleep(3_000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        lockHolder.start();
-        Thread.sleep(500);
-        Cli.Run run = Cli.run(never, "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
+        Thread holding = holdingTheLock(8); // another run, waiting 8 s for a sign-in that never comes
+        Cli.Run run = Cli.run(never(), "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
+                "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "4", "--cache-dir", cache.toString());
+        assertEquals(LoginException.Exit.CACHE_FAILED.code, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them);"
+                + " waiting for it, up to 4 s"), run.err());
+        assertTrue(run.millis() < 4_000 + 15_000, "the wait ended with --timeout, not after it and a whole sign-in: " + run.millis());
+        holding.join();
+
+        holding = holdingTheLock(3);
+        run = Cli.run(never(), "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope", "ocsapi",
                 "--redirect-uri", Cli.freeRedirectUri(), "--timeout", "8", "--cache-dir", cache.toString());
-        lockHolder.join();
+        holding.join();
         assertEquals(LoginException.Exit.CALLBACK_TIMEOUT.code, run.exitCode(), run.toString());
         java.util.regex.Matcher waited = java.util.regex.Pattern.compile("Waiting up to ([0-9]+) s for the authorization code").matcher(run.err());
         assertTrue(waited.find(), run.err());
         assertTrue(Integer.parseInt(waited.group(1)) <= 6, "the sign-in got what was left of the 8 s: " + waited.group(1) + " s");
+    }
+
+    /** A browser where nobody signs in. */
+    private static Browser never() {
+        return url -> {
+        };
+    }
+
+    /** Another run of the same settings, which holds their cache entry while it waits {@code seconds} for a sign-in; begun now. */
+    private Thread holdingTheLock(int seconds) throws InterruptedException {
+        Thread run = new Thread(() -> Cli.run(never(), "--authority", provider.issuer().toString(), "--client-id", "cli", "--scope",
+                "ocsapi", "--redirect-uri", Cli.freeRedirectUri(), "--timeout", String.valueOf(seconds), "--cache-dir", cache.toString()));
+        run.start();
+        Thread.sleep(700); // it takes the lock first of all
+        return run;
     }
 }

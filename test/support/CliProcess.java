@@ -1,3 +1,5 @@
+package support;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +19,7 @@ import java.util.function.Predicate;
  * The command line as its own process, started the way a user starts it:
  * {@code ./jbang OcsPkceLogin.java ARGS} from the repository folder.
  */
-final class CliProcess implements AutoCloseable {
+public final class CliProcess implements AutoCloseable {
 
     private final Process process;
     private final StringBuilder out = new StringBuilder();
@@ -72,7 +74,7 @@ final class CliProcess implements AutoCloseable {
      * option for the tool's JVM (JBang's -R), and {@code STDIN_PIPE} (any value) gives it a standard
      * input to {@link #type} into.
      */
-    static CliProcess start(Map<String, String> environment, String... args) throws IOException {
+    public static CliProcess start(Map<String, String> environment, String... args) throws IOException {
         ensureBuilt();
         List<String> command = new ArrayList<>();
         if (environment.containsKey("CLI_WRAPPER")) {
@@ -98,12 +100,12 @@ final class CliProcess implements AutoCloseable {
         return new CliProcess(builder.start());
     }
 
-    static CliProcess start(String... args) throws IOException {
+    public static CliProcess start(String... args) throws IOException {
         return start(Map.of(), args);
     }
 
     /** Waits for a line on stderr that matches, and returns it. */
-    String awaitErrLine(Predicate<String> matching, Duration limit) throws InterruptedException {
+    public String awaitErrLine(Predicate<String> matching, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (errLines) {
             while (true) {
@@ -122,12 +124,12 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** The authorization URL the login printed in step 3 (a pushed request's short one, or the whole request with --no-par). */
-    String awaitAuthorizationUrl() throws InterruptedException {
+    public String awaitAuthorizationUrl() throws InterruptedException {
         return awaitErrLine(line -> line.startsWith("http") && (line.contains("code_challenge=") || line.contains("request_uri=")),
                 Duration.ofSeconds(120));
     }
 
-    int waitFor(Duration limit) throws InterruptedException {
+    public int waitFor(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the login did not end within " + limit.toSeconds() + " s; stderr:\n" + err());
         }
@@ -137,33 +139,33 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** Writes a line to the process's standard input (started with STDIN_PIPE). */
-    void type(String line) throws IOException {
+    public void type(String line) throws IOException {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String out() {
+    public String out() {
         synchronized (out) {
             return out.toString();
         }
     }
 
-    String err() {
+    public String err() {
         synchronized (errLines) {
             return String.join("\n", errLines) + "\n";
         }
     }
 
     /** The process's peak resident memory (VmHWM), in KiB. */
-    long peakRssKiB() throws IOException {
+    public long peakRssKiB() throws IOException {
         return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
                 .filter(line -> line.startsWith("VmHWM:"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
@@ -171,7 +173,7 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** Every TCP address the process listens on. */
-    List<InetSocketAddress> listeningAddresses() throws IOException {
+    public List<InetSocketAddress> listeningAddresses() throws IOException {
         return ListeningSockets.of(process.pid());
     }
 

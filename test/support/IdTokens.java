@@ -1,3 +1,5 @@
+package support;
+
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -7,12 +9,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /** ID tokens signed in the test, with keys made in the test (Nimbus). */
-final class IdTokens {
+public final class IdTokens {
 
     private IdTokens() {
     }
 
-    static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
+    public static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();

@@ -1,3 +1,5 @@
+package support;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -10,13 +12,13 @@ import java.util.List;
 import java.util.Set;
 
 /** What a process listens on, as the kernel tells it (/proc): for tests that look from outside the code under test. */
-final class ListeningSockets {
+public final class ListeningSockets {
 
     private ListeningSockets() {
     }
 
     /** Every TCP address the process {@code pid} listens on, read from /proc: its socket inodes matched to listening sockets. */
-    static List<InetSocketAddress> of(long pid) throws IOException {
+    public static List<InetSocketAddress> of(long pid) throws IOException {
         Path proc = Path.of("/proc", String.valueOf(pid));
         Set<String> inodes = new HashSet<>();
         try (var fds = Files.list(proc.resolve("fd"))) {

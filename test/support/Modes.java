@@ -1,3 +1,5 @@
+package support;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -6,12 +8,12 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** For assertions: the permissions of a file or folder, like {@code rwx------}. */
-final class Modes {
+public final class Modes {
 
     private Modes() {
     }
 
-    static String of(Path path) throws IOException {
+    public static String of(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions());
     }
 }

@@ -1,3 +1,5 @@
+package support;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
@@ -7,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The query of a URL, decoded back into its parameters. */
-final class Queries {
+public final class Queries {
 
     private Queries() {
     }
 
     /** Parses the query back, failing on repeated parameters. */
-    static Map<String, String> query(URI url) {
+    public static Map<String, String> query(URI url) {
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String pair : url.getRawQuery().split("&")) {
             String[] nameValue = pair.split("=", 2);

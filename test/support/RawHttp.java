@@ -1,3 +1,5 @@
+package support;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +13,11 @@ import java.util.Locale;
  * HTTP/1.1 over a plain socket, byte for byte as written: the tests need requests that well-behaved
  * clients refuse to send (broken encoding, repeated parameters, huge lines, garbage).
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** What came back: the status (0 when the connection closed without one), headers and body. */
-    record Response(int status, String head, String body) {
-        String header(String name) {
+    public record Response(int status, String head, String body) {
+        public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
@@ -30,12 +32,12 @@ final class RawHttp {
     }
 
     /** A GET of {@code target} (path and query, sent as is) on 127.0.0.1:port. */
-    static Response get(int port, String target) throws IOException {
+    public static Response get(int port, String target) throws IOException {
         return send(port, ("GET " + target + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static Response send(int port, byte[] request) throws IOException {
+    public static Response send(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             socket.setSoTimeout(5000);

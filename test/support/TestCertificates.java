@@ -1,3 +1,6 @@
+package support;
+
+import keycloak.LocalKeycloak;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,19 +12,19 @@ import java.util.List;
  * made once with the JDK's keytool and kept in the cache folder beside the local Keycloak that
  * serves https with them: the company CA of the trust and proxy tests.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     private TestCertificates() {
     }
 
-    static Path folder() {
+    public static Path folder() {
         return LocalKeycloak.cacheFolder().resolve("test-tls");
     }
 
     /** The server's key store (PKCS12), for Keycloak's https listener. */
-    static synchronized Path serverKeyStore() {
+    public static synchronized Path serverKeyStore() {
         Path keyStore = folder().resolve("server.p12");
         if (!Files.exists(keyStore) || !Files.exists(folder().resolve("ca.pem"))) {
             make();
@@ -30,7 +33,7 @@ final class TestCertificates {
     }
 
     /** The CA's certificate (PEM): what --ca-file gets. */
-    static Path caPem() {
+    public static Path caPem() {
         serverKeyStore();
         return folder().resolve("ca.pem");
     }

@@ -1,15 +1,17 @@
+package support;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Looks at this JVM's threads, for tests that check nothing is left running. */
-final class Threads {
+public final class Threads {
 
     private Threads() {
     }
 
     /** Names of live threads that start with one of the prefixes. */
-    static List<String> named(String... prefixes) {
+    public static List<String> named(String... prefixes) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -18,7 +20,7 @@ final class Threads {
     }
 
     /** Polls {@code condition} until it holds or {@code limit} passes. */
-    static boolean await(BooleanSupplier condition, Duration limit) throws InterruptedException {
+    public static boolean await(BooleanSupplier condition, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

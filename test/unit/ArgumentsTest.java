@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +30,7 @@ class ArgumentsTest {
     void defaultsApplyWhenNothingIsGiven() throws Exception {
         Arguments arguments = Arguments.parse();
         assertNull(arguments.configFile());
-        assertEquals(LoginConfig.Overrides.NONE, arguments.overrides());
+        assertEquals(Overrides.NONE, arguments.overrides());
         assertEquals(new Limits(Duration.ofSeconds(300), Duration.ofSeconds(10), Duration.ofSeconds(30)), arguments.limits());
         assertEquals(Arguments.Output.TOKEN, arguments.output());
     }

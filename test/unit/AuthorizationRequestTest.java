@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,18 +23,12 @@ class AuthorizationRequestTest {
     private static final String TENANT = "0a1b2c3d-1234-5678-9abc-def012345678";
     private static final URI REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
 
+    /** A config as the command line makes it: OCS with a tenant, or another provider without one. */
     private static LoginConfig config(String tenantId) {
-        try {
-            return LoginConfig.fromIni("test", IniFile.parse("test", tenantId == null
-                    ? java.util.List.of("[Configuration]", "Authority = https://ocs.example/identity", "ClientId = my client&id=é",
-                            "Scope = openid ocsapi")
-                    : java.util.List.of("[Configuration]", tenantId.matches("[0-9a-f-]{36}") ? "Resource = https://ocs.example"
-                            : "Authority = https://other.example", "ClientId = my client&id=é", "Scope = openid ocsapi",
-                            "TenantId = " + tenantId)),
-                    LoginConfig.Overrides.NONE);
-        } catch (LoginException e) {
-            throw new IllegalStateException(e);
-        }
+        boolean ocs = tenantId != null;
+        return new LoginConfig(URI.create(ocs ? "https://ocs.example/identity" : "https://ocs.example/identity"), "test", ocs,
+                "my client&id=é", Optional.ofNullable(tenantId), "openid ocsapi", "test", REDIRECT_URI, Optional.empty(), Map.of(),
+                Optional.empty(), "test", java.util.List.of());
     }
 
     @Test

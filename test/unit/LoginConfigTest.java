@@ -1,3 +1,9 @@
+package cli;
+
+import login.*;
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +26,11 @@ class LoginConfigTest {
     @TempDir
     Path folder;
 
+    /** The config of a run with --config FILE and the command line's {@code overrides} (no environment). */
+    private static LoginConfig load(Path file, Overrides overrides) throws LoginException {
+        return ConfigFiles.find(file, overrides, Map.of(), file.toAbsolutePath().getParent());
+    }
+
     private Path ini(String text) throws IOException {
         return Files.writeString(folder.resolve("config.ini"), text, StandardCharsets.UTF_8);
     }
@@ -29,8 +40,8 @@ class LoginConfigTest {
         return Map.of("XDG_CONFIG_HOME", folder.resolve("no-user-config").toString());
     }
 
-    private static LoginException failure(LoginException.Exit exit, Path file, LoginConfig.Overrides overrides) {
-        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.load(file, overrides));
+    private static LoginException failure(LoginException.Exit exit, Path file, Overrides overrides) {
+        LoginException e = assertThrows(LoginException.class, () -> load(file, overrides));
         assertEquals(exit, e.exit(), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e;
@@ -38,12 +49,12 @@ class LoginConfigTest {
 
     @Test
     void ocsConfigDerivesTheIssuerFromResource() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("""
+        LoginConfig config = load(ini("""
                 [Configuration]
                 Resource = https://uswe.datahub.connect.aveva.com/
                 TenantId = 0a1b2c3d-1234-5678-9abc-def012345678
                 ClientId = c-1
-                """), LoginConfig.Overrides.NONE);
+                """), Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), config.authority());
         assertEquals("c-1", config.clientId());
         assertEquals(Optional.of("0a1b2c3d-1234-5678-9abc-def012345678"), config.tenantId());
@@ -53,14 +64,14 @@ class LoginConfigTest {
 
     @Test
     void authorityScopeAndRedirectUriCanBeSet() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("""
+        LoginConfig config = load(ini("""
                 # a Keycloak realm
                 [Configuration]
                 authority: https://kc.example/realms/r
                 CLIENTID = c
                 Scope = openid
                 RedirectUri = http://127.0.0.1:8765/cb
-                """), LoginConfig.Overrides.NONE);
+                """), Overrides.NONE);
         assertEquals(URI.create("https://kc.example/realms/r"), config.authority());
         assertEquals("c", config.clientId());
         assertEquals("openid", config.scope());
@@ -70,11 +81,11 @@ class LoginConfigTest {
 
     @Test
     void commandLineValuesOverrideTheFile() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("""
+        LoginConfig config = load(ini("""
                 [Configuration]
                 Resource = https://a.example
                 ClientId = from-file
-                """), LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, "from-command-line")
+                """), Overrides.NONE.with(Setting.CLIENT_ID, "from-command-line")
                         .with(Setting.AUTHORITY, "https://b.example/issuer"));
         assertEquals("from-command-line", config.clientId());
         assertEquals(URI.create("https://b.example/issuer"), config.authority());
@@ -82,8 +93,8 @@ class LoginConfigTest {
 
     @Test
     void aMissingDefaultFileIsFineWhenTheCommandLineHasEverything() throws Exception {
-        LoginConfig config = LoginConfig.find(null,
-                LoginConfig.Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r").with(Setting.CLIENT_ID, "c"),
+        LoginConfig config = ConfigFiles.find(null,
+                Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r").with(Setting.CLIENT_ID, "c"),
                 noUserConfig(), folder);
         assertEquals("c", config.clientId());
     }
@@ -91,7 +102,7 @@ class LoginConfigTest {
     @Test
     void missingFileIsReportedWithItsName() {
         Path missing = folder.resolve("nowhere.ini");
-        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_FILE_MISSING, missing, Overrides.NONE);
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("config.placeholder.ini"), e.getMessage());
     }
@@ -99,20 +110,20 @@ class LoginConfigTest {
     @Test
     void missingDefaultFileIsReportedWhenTheCommandLineIsIncomplete() {
         LoginException e = assertThrows(LoginException.class,
-                () -> LoginConfig.find(null, LoginConfig.Overrides.NONE.with(Setting.CLIENT_ID, "c"), noUserConfig(), folder));
+                () -> ConfigFiles.find(null, Overrides.NONE.with(Setting.CLIENT_ID, "c"), noUserConfig(), folder));
         assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
     }
 
     @Test
     void missingKeyIsReportedWithFileAndKey() throws Exception {
         Path file = ini("[Configuration]\nResource = https://a.example\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, file, Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] ClientId is missing"), e.getMessage());
     }
 
     @Test
     void missingResourceAndAuthorityIsReported() throws Exception {
-        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING, ini("[Configuration]\nClientId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] Resource is missing"), e.getMessage());
     }
 
@@ -120,7 +131,7 @@ class LoginConfigTest {
     void placeholderValueIsReportedWithFileAndKey() throws IOException {
         Path file = folder.resolve("config.ini");
         Files.copy(Path.of("config.placeholder.ini"), file);
-        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_PLACEHOLDER, file, Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] "), e.getMessage());
         assertTrue(e.getMessage().contains("PLACEHOLDER_REPLACE_WITH_"), e.getMessage());
     }
@@ -128,23 +139,23 @@ class LoginConfigTest {
     @Test
     void malformedUrlIsReportedWithFileAndKey() throws Exception {
         Path file = ini("[Configuration]\nResource = htp:/no host\nClientId = c\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, file, Overrides.NONE);
         assertTrue(e.getMessage().contains(file + ": [Configuration] Resource is not a valid URL"), e.getMessage());
     }
 
     @Test
     void urlWithoutHostOrWithFragmentIsRejected() throws Exception {
-        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), LoginConfig.Overrides.NONE);
-        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), LoginConfig.Overrides.NONE);
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https:///x\nClientId = c\n"), Overrides.NONE);
+        failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example/#x\nClientId = c\n"), Overrides.NONE);
     }
 
     @Test
     void plainHttpIsRefusedForAHostThatIsNotLoopback() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE);
+                ini("[Configuration]\nAuthority = http://idp.example/realms/r\nClientId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] Authority uses plain http"), e.getMessage());
-        assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), LoginConfig.load(
-                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), LoginConfig.Overrides.NONE).authority());
+        assertEquals(URI.create("http://127.0.0.1:8080/realms/r"), load(
+                ini("[Configuration]\nAuthority = http://127.0.0.1:8080/realms/r\nClientId = c\n"), Overrides.NONE).authority());
     }
 
     @Test
@@ -152,42 +163,42 @@ class LoginConfigTest {
         for (String bad : new String[] {"https://localhost:5004/cb", "http://example.com:5004/cb",
                 "http://localhost:5004", "http://localhost:5004/cb#x"}) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), LoginConfig.Overrides.NONE);
+                    ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = " + bad + "\n"), Overrides.NONE);
             assertTrue(e.getMessage().contains("[Configuration] RedirectUri must be an http URL on a loopback host"), e.getMessage());
         }
-        assertEquals(URI.create("http://[::1]:5004/cb"), LoginConfig.load(
+        assertEquals(URI.create("http://[::1]:5004/cb"), load(
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://[::1]:5004/cb\n"),
-                LoginConfig.Overrides.NONE).redirectUri());
+                Overrides.NONE).redirectUri());
     }
 
     @Test
     void redirectUriWithPortZeroMeansAnyFreePort() throws Exception {
-        assertEquals(URI.create("http://127.0.0.1:0/cb"), LoginConfig.load(
+        assertEquals(URI.create("http://127.0.0.1:0/cb"), load(
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://127.0.0.1:0/cb\n"),
-                LoginConfig.Overrides.NONE).redirectUri());
+                Overrides.NONE).redirectUri());
     }
 
     @Test
     void errorsInCommandLineValuesNameTheOption() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nResource = https://a.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"), LoginConfig.Overrides.NONE.with(Setting.REDIRECT_URI, "ftp://x/y"));
+                ini("[Configuration]\nResource = https://a.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"), Overrides.NONE.with(Setting.REDIRECT_URI, "ftp://x/y"));
         assertTrue(e.getMessage().startsWith("--redirect-uri must be"), e.getMessage());
     }
 
     @Test
     void iniSyntaxErrorsNameTheLine() throws Exception {
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
-        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), LoginConfig.Overrides.NONE);
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("ClientId = c\n[Configuration]\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
-        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), LoginConfig.Overrides.NONE);
+        e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = a\nclientid = b\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("line 3: key 'clientid' appears twice"), e.getMessage());
     }
 
     @Test
     void aFileThatIsNotAnIniFileIsNeverEchoed() throws Exception {
         Path shadow = ini("root:$6$very-secret-hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, shadow, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, shadow, Overrides.NONE);
         assertTrue(e.getMessage().contains("line 1: expected [Section] or 'key = value' inside a section"), e.getMessage());
         assertTrue(!e.getMessage().contains("secret") && !e.getMessage().contains("root"), e.getMessage());
     }
@@ -197,21 +208,21 @@ class LoginConfigTest {
         Path fifo = folder.resolve("config.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         long started = System.nanoTime();
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, fifo, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, fifo, Overrides.NONE);
         assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
         assertTrue(System.nanoTime() - started < 2_000_000_000L);
     }
 
     @Test
     void devicesAreRefusedInsteadOfReadForever() {
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, Path.of("/dev/zero"), LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, Path.of("/dev/zero"), Overrides.NONE);
         assertTrue(e.getMessage().contains("/dev/zero is not a regular file"), e.getMessage());
     }
 
     @Test
     void aFileOverSixtyFourKibibytesIsRefusedUnread() throws Exception {
         Path large = ini("[Configuration]\nClientId = c\nAuthority = https://a.example\n# " + "x".repeat(64 * 1024) + "\n");
-        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, large, LoginConfig.Overrides.NONE);
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, large, Overrides.NONE);
         assertTrue(e.getMessage().contains("is larger than 64 KiB"), e.getMessage());
     }
 
@@ -219,10 +230,10 @@ class LoginConfigTest {
     void aPortOver65535IsAConfigErrorNotACrash() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
                 ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nRedirectUri = http://localhost:70000/cb\n"),
-                LoginConfig.Overrides.NONE);
+                Overrides.NONE);
         assertTrue(e.getMessage().contains("RedirectUri must be an http URL on a loopback host with a port from 0 to 65535"), e.getMessage());
         e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://a.example:99999/x\nClientId = c\n"),
-                LoginConfig.Overrides.NONE);
+                Overrides.NONE);
         assertTrue(e.getMessage().contains("Authority has a port over 65535"), e.getMessage());
     }
 
@@ -242,24 +253,24 @@ class LoginConfigTest {
         Path userFile = java.nio.file.Files.createDirectories(xdg.resolve("ocs-pkce-login")).resolve("config.ini");
         Files.writeString(userFile, "[Configuration]\nAuthority = https://user.example\nClientId = from-user-folder\n");
         Map<String, String> environment = Map.of("XDG_CONFIG_HOME", xdg.toString());
-        assertEquals("from-user-folder", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+        assertEquals("from-user-folder", ConfigFiles.find(null, Overrides.NONE, environment, working).clientId());
 
         Files.writeString(working.resolve("config.ini"), "[Configuration]\nAuthority = https://here.example\nClientId = from-here\n");
-        assertEquals("from-here", LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, working).clientId());
+        assertEquals("from-here", ConfigFiles.find(null, Overrides.NONE, environment, working).clientId());
 
         Path explicit = Files.writeString(folder.resolve("other.ini"), "[Configuration]\nAuthority = https://x.example\nClientId = explicit\n");
-        assertEquals("explicit", LoginConfig.find(explicit, LoginConfig.Overrides.NONE, environment, working).clientId());
+        assertEquals("explicit", ConfigFiles.find(explicit, Overrides.NONE, environment, working).clientId());
     }
 
     @Test
     void withoutAnyConfigFileTheMessageSaysWhereItLooked() {
         Path nowhere = folder.resolve("empty");
         Map<String, String> environment = Map.of("XDG_CONFIG_HOME", folder.resolve("xdg").toString());
-        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, nowhere));
+        LoginException e = assertThrows(LoginException.class, () -> ConfigFiles.find(null, Overrides.NONE, environment, nowhere));
         assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, e.exit());
         assertTrue(e.getMessage().contains("looked for " + nowhere.resolve("config.ini") + " and "
                 + folder.resolve("xdg").resolve("ocs-pkce-login").resolve("config.ini")), e.getMessage());
-        LoginConfig fromEnvironment = assertDoesNotThrow(() -> LoginConfig.find(null, LoginConfig.Overrides.NONE,
+        LoginConfig fromEnvironment = assertDoesNotThrow(() -> ConfigFiles.find(null, Overrides.NONE,
                 Map.of("OCS_LOGIN_AUTHORITY", "https://env.example", "OCS_LOGIN_CLIENT_ID", "from-env"), nowhere));
         assertEquals("from-env", fromEnvironment.clientId(), "the environment alone is enough");
     }
@@ -268,24 +279,24 @@ class LoginConfigTest {
     void theEnvironmentOverridesTheFileAndTheCommandLineOverridesBoth() throws Exception {
         Path file = ini("[Configuration]\nAuthority = https://a.example\nClientId = from-file\nScope = openid file\n");
         Map<String, String> environment = Map.of("OCS_LOGIN_CLIENT_ID", "from-env", "OCS_LOGIN_SCOPE", "openid env");
-        LoginConfig config = LoginConfig.find(file, LoginConfig.Overrides.NONE.with(Setting.SCOPE, "openid cli"),
+        LoginConfig config = ConfigFiles.find(file, Overrides.NONE.with(Setting.SCOPE, "openid cli"),
                 environment, folder);
         assertEquals("from-env", config.clientId());
         assertEquals("openid cli", config.scope());
         assertEquals("--scope", config.scopeSource());
-        LoginException e = assertThrows(LoginException.class, () -> LoginConfig.find(file, LoginConfig.Overrides.NONE,
+        LoginException e = assertThrows(LoginException.class, () -> ConfigFiles.find(file, Overrides.NONE,
                 Map.of("OCS_LOGIN_REDIRECT_URI", "ftp://x/y"), folder));
         assertTrue(e.getMessage().startsWith("the environment variable OCS_LOGIN_REDIRECT_URI must be"), e.getMessage());
     }
 
     @Test
     void theDefaultScopeHasOcsapiForOcsOnly() throws Exception {
-        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig ocs = load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"),
+                Overrides.NONE);
         assertEquals("openid ocsapi", ocs.scope());
         assertEquals("the default for OCS", ocs.scopeSource());
-        LoginConfig oidc = LoginConfig.load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig oidc = load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"),
+                Overrides.NONE);
         assertEquals("openid", oidc.scope());
         assertEquals("the default for an OpenID Connect provider", oidc.scopeSource());
     }
@@ -293,24 +304,24 @@ class LoginConfigTest {
     @Test
     void aCaFileInTheConfigIsFoundNextToItAndMustExist() throws Exception {
         Path pem = Files.writeString(folder.resolve("company-ca.pem"), "not checked here");
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = company-ca.pem\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = company-ca.pem\n"),
+                Overrides.NONE);
         assertEquals(Optional.of(pem.toAbsolutePath()), config.caFile());
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID,
-                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = missing.pem\n"), LoginConfig.Overrides.NONE);
+                ini("[Configuration]\nAuthority = https://a.example\nClientId = c\nCaFile = missing.pem\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] CaFile names ") && e.getMessage().contains("which is not a file"), e.getMessage());
     }
 
     @Test
     void notUtf8IsReported() throws Exception {
         Path file = Files.write(folder.resolve("config.ini"), new byte[] {'[', 'C', ']', '\n', (byte) 0xC3, (byte) 0x28});
-        failure(LoginException.Exit.CONFIG_INVALID, file, LoginConfig.Overrides.NONE);
+        failure(LoginException.Exit.CONFIG_INVALID, file, Overrides.NONE);
     }
 
     @Test
     void byteOrderMarkCommentsAndColonsAreUnderstood() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("\uFEFF; made on Windows\n[Configuration]\n  # comment\nAuthority: https://a.example/x\nClientId=c=d\n"),
+                Overrides.NONE);
         assertEquals("c=d", config.clientId());
     }
 
@@ -326,15 +337,15 @@ class LoginConfigTest {
     @Test
     void ocsWithoutATenantIsAMissingKeyNamingTenantId() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_KEY_MISSING,
-                ini("[Configuration]\nResource = https://uswe.datahub.connect.aveva.com\nClientId = c\n"), LoginConfig.Overrides.NONE);
+                ini("[Configuration]\nResource = https://uswe.datahub.connect.aveva.com\nClientId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] TenantId is missing: OCS needs the tenant, sent as acr_values=tenant:{TenantId}"),
                 e.getMessage());
     }
 
     @Test
     void anAuthorityBesideResourceAndTenantKeepsTheOcsScope() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
-                + "Authority = https://login.ocs.example/identity\n"), LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
+                + "Authority = https://login.ocs.example/identity\n"), Overrides.NONE);
         assertEquals(URI.create("https://login.ocs.example/identity"), config.authority());
         assertEquals("openid ocsapi", config.scope(), "still OCS: its scope");
         assertTrue(config.ocs());
@@ -343,19 +354,19 @@ class LoginConfigTest {
 
     @Test
     void theSchemeAndHostOfTheAuthorityAreComparedInLowerCase() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = HTTPS://Login.Example.COM/realms/MyRealm\nClientId = c\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nAuthority = HTTPS://Login.Example.COM/realms/MyRealm\nClientId = c\n"),
+                Overrides.NONE);
         assertEquals(URI.create("https://login.example.com/realms/MyRealm"), config.authority(), "the path keeps its case");
-        LoginConfig ocs = LoginConfig.load(ini("[Configuration]\nResource = HTTPS://USWE.datahub.connect.aveva.com\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
-                + "ClientId = c\n"), LoginConfig.Overrides.NONE);
+        LoginConfig ocs = load(ini("[Configuration]\nResource = HTTPS://USWE.datahub.connect.aveva.com\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
+                + "ClientId = c\n"), Overrides.NONE);
         assertEquals(URI.create("https://uswe.datahub.connect.aveva.com/identity"), ocs.authority());
         assertTrue(ocs.authoritySource().startsWith("{Resource}/identity (from Resource"), ocs.authoritySource());
     }
 
     @Test
     void aTenantWithAnotherProviderIsSentWithAWarning() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nTenantId = t\nClientId = c\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nTenantId = t\nClientId = c\n"),
+                Overrides.NONE);
         assertEquals(Optional.of("t"), config.tenantId());
         assertEquals(1, config.warnings().size(), config.warnings().toString());
         assertTrue(config.warnings().get(0).contains("which only OCS understands"), config.warnings().get(0));
@@ -363,20 +374,20 @@ class LoginConfigTest {
 
     @Test
     void authParamsAreFormEncodedPairsAndNoneOfTheFlowsOwn() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\n"
-                + "AuthParams = prompt=login&ui_locales=de%20en\n"), LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\n"
+                + "AuthParams = prompt=login&ui_locales=de%20en\n"), Overrides.NONE);
         assertEquals(Map.of("prompt", "login", "ui_locales", "de en"), config.authParams());
         for (String own : List.of("state=x", "redirect_uri=http://x", "code_challenge=y", "client_id=z", "response_type=token", "scope=a",
                 "nonce=n", "code_challenge_method=plain")) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
-                    + "ClientId = c\nAuthParams = " + own + "\n"), LoginConfig.Overrides.NONE);
+                    + "ClientId = c\nAuthParams = " + own + "\n"), Overrides.NONE);
             assertTrue(e.getMessage().contains("AuthParams sets '" + own.split("=")[0] + "', which it may not"), e.getMessage());
         }
         LoginException broken = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/realms/r\n"
-                + "ClientId = c\nAuthParams = justaword\n"), LoginConfig.Overrides.NONE);
+                + "ClientId = c\nAuthParams = justaword\n"), Overrides.NONE);
         assertTrue(broken.getMessage().contains("not name=value"), broken.getMessage());
         LoginException tenant = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example\n"
-                + "TenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\nAuthParams = acr_values=x\n"), LoginConfig.Overrides.NONE);
+                + "TenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\nAuthParams = acr_values=x\n"), Overrides.NONE);
         assertTrue(tenant.getMessage().contains("sets acr_values, which TenantId sends"), tenant.getMessage());
     }
 
@@ -386,7 +397,7 @@ class LoginConfigTest {
     void aValueInQuotesIsAnErrorNamingTheLine() throws Exception {
         for (String quoted : List.of("\"ocs-pkce-login\"", "'ocs-pkce-login'")) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\n# the client\nAuthority = https://kc.example/r\n"
-                    + "ClientId = " + quoted + "\n"), LoginConfig.Overrides.NONE);
+                    + "ClientId = " + quoted + "\n"), Overrides.NONE);
             assertTrue(e.getMessage().contains("config.ini line 4: ClientId's value is in quotes, which would be sent as part of it"),
                     e.getMessage());
         }
@@ -396,22 +407,22 @@ class LoginConfigTest {
     void aValueWithAnInlineCommentIsAnErrorNamingTheLine() throws Exception {
         for (String comment : List.of("x ; the demo client", "x # the demo client")) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                    + "ClientId = " + comment + "\n"), LoginConfig.Overrides.NONE);
+                    + "ClientId = " + comment + "\n"), Overrides.NONE);
             assertTrue(e.getMessage().contains("config.ini line 3: ClientId's value holds a comment"), e.getMessage());
         }
-        LoginConfig password = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n[Test]\n"
-                + "Password = a #1 ; b\n"), LoginConfig.Overrides.NONE);
+        LoginConfig password = load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n[Test]\n"
+                + "Password = a #1 ; b\n"), Overrides.NONE);
         assertEquals("c", password.clientId(), "[Test]'s values are the test's own");
     }
 
     @Test
     void anUnknownKeyIsAnErrorWithADidYouMean() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                + "ClinetId = c\n"), LoginConfig.Overrides.NONE);
+                + "ClinetId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("config.ini line 3: unknown key 'ClinetId' in [Configuration] (did you mean ClientId?)"),
                 e.getMessage());
         LoginException far = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                + "Colour = blue\n"), LoginConfig.Overrides.NONE);
+                + "Colour = blue\n"), Overrides.NONE);
         assertTrue(far.getMessage().contains("unknown key 'Colour' in [Configuration] (the keys are Resource, TenantId, ClientId"),
                 far.getMessage());
     }
@@ -419,14 +430,14 @@ class LoginConfigTest {
     @Test
     void aKeyInAnotherSectionIsAnErrorNamingTheLine() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n[Test]\n"
-                + "Username = u\nClientId = c\n"), LoginConfig.Overrides.NONE);
+                + "Username = u\nClientId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("config.ini line 5: ClientId stands in [Test]; it belongs in [Configuration]"), e.getMessage());
     }
 
     @Test
     void sectionNamesMatchWithoutRegardToCase() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[configuration]\nauthority = https://kc.example/r\nCLIENTID = c\n"),
-                LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[configuration]\nauthority = https://kc.example/r\nCLIENTID = c\n"),
+                Overrides.NONE);
         assertEquals("c", config.clientId());
     }
 
@@ -434,11 +445,11 @@ class LoginConfigTest {
     @Test
     void aResourceOrAuthorityOnTheCommandLineReplacesBothOfTheFiles() throws Exception {
         Path file = ini("[Configuration]\nAuthority = https://kc.example/realms/r\nClientId = c\nTenantId = " + GUID + "\n");
-        LoginConfig ocs = LoginConfig.load(file, LoginConfig.Overrides.NONE.with(Setting.RESOURCE, "https://ocs.example"));
+        LoginConfig ocs = load(file, Overrides.NONE.with(Setting.RESOURCE, "https://ocs.example"));
         assertEquals(URI.create("https://ocs.example/identity"), ocs.authority(), "the file's Authority does not win over --resource");
         assertTrue(ocs.ocs());
         Path both = ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n");
-        LoginConfig other = LoginConfig.load(both, LoginConfig.Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r"));
+        LoginConfig other = load(both, Overrides.NONE.with(Setting.AUTHORITY, "https://kc.example/realms/r"));
         assertEquals(URI.create("https://kc.example/realms/r"), other.authority());
         assertFalse(other.ocs(), "the file's Resource is replaced too: not OCS");
         assertEquals("openid", other.scope());
@@ -447,18 +458,18 @@ class LoginConfigTest {
     @Test
     void theConfigNamesItsSource() throws Exception {
         Path file = ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n");
-        assertEquals(file.toString(), LoginConfig.load(file, LoginConfig.Overrides.NONE).source());
+        assertEquals(file.toString(), load(file, Overrides.NONE).source());
     }
 
     /** A machine's scope: the configured Scope; else ocsapi for OCS; else none; never openid by default. */
     @Test
     void aMachineAsksForTheConfiguredScopeElseOcsapiForOcsElseNone() throws Exception {
-        assertEquals(Optional.of("ocsapi"), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
-                + "ClientId = c\n"), LoginConfig.Overrides.NONE).machineScope());
-        assertEquals(Optional.empty(), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"),
-                LoginConfig.Overrides.NONE).machineScope());
-        assertEquals(Optional.of("api.read"), LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"
-                + "Scope = api.read\n"), LoginConfig.Overrides.NONE).machineScope());
+        assertEquals(Optional.of("ocsapi"), load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\n"
+                + "ClientId = c\n"), Overrides.NONE).machineScope());
+        assertEquals(Optional.empty(), load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"),
+                Overrides.NONE).machineScope());
+        assertEquals(Optional.of("api.read"), load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\n"
+                + "Scope = api.read\n"), Overrides.NONE).machineScope());
     }
 
     // --- Issue 21: the last silent mistakes, each said in one line with its fix ---
@@ -468,19 +479,19 @@ class LoginConfigTest {
     @Test
     void anOcsTenantThatIsNotAGuidIsRefusedWithWhatOneLooksLike() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example\n"
-                + "TenantId = my-company\nClientId = c\n"), LoginConfig.Overrides.NONE);
+                + "TenantId = my-company\nClientId = c\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("[Configuration] TenantId is 'my-company', not a GUID: an OCS tenant ID looks like"), e.getMessage());
-        assertEquals(Optional.of(GUID.toUpperCase()), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = "
-                + GUID.toUpperCase() + "\nClientId = c\n"), LoginConfig.Overrides.NONE).tenantId(), "either case");
+        assertEquals(Optional.of(GUID.toUpperCase()), load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = "
+                + GUID.toUpperCase() + "\nClientId = c\n"), Overrides.NONE).tenantId(), "either case");
     }
 
     @Test
     void aResourceWithAPathSaysWhatResourceIsAndWhereAnIssuerGoes() throws Exception {
         LoginException identity = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nResource = https://ocs.example/identity/\n"
-                + "TenantId = " + GUID + "\nClientId = c\n"), LoginConfig.Overrides.NONE);
+                + "TenantId = " + GUID + "\nClientId = c\n"), Overrides.NONE);
         assertTrue(identity.getMessage().contains("Resource ends in /identity, which the tool adds itself; write the address alone:"
                 + " https://ocs.example"), identity.getMessage());
-        LoginException realm = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = c\n"), LoginConfig.Overrides.NONE
+        LoginException realm = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nClientId = c\n"), Overrides.NONE
                 .with(Setting.RESOURCE, "http://127.0.0.1:18080/realms/ocs-pkce-demo"));
         assertTrue(realm.getMessage().startsWith("--resource has a path (/realms/ocs-pkce-demo), but it is the OCS address alone, such as"
                 + " http://127.0.0.1:18080. For another provider's issuer (this looks like a Keycloak realm), set Authority (--authority)"),
@@ -490,20 +501,20 @@ class LoginConfigTest {
 
     @Test
     void anAuthorityOnAnotherHostThanResourceIsSaid() throws Exception {
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
-                + "\nClientId = c\nAuthority = https://kc.example/realms/r\n"), LoginConfig.Overrides.NONE);
+        LoginConfig config = load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
+                + "\nClientId = c\nAuthority = https://kc.example/realms/r\n"), Overrides.NONE);
         assertEquals(1, config.warnings().size(), config.warnings().toString());
         assertTrue(config.warnings().get(0).startsWith("warning: the issuer is Authority https://kc.example/realms/r"), config.warnings().get(0));
         assertTrue(config.warnings().get(0).contains("Resource https://ocs.example names another host"), config.warnings().get(0));
-        assertEquals(List.of(), LoginConfig.load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
-                + "\nClientId = c\nAuthority = https://OCS.example/identity2\n"), LoginConfig.Overrides.NONE).warnings(),
+        assertEquals(List.of(), load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = " + GUID
+                + "\nClientId = c\nAuthority = https://OCS.example/identity2\n"), Overrides.NONE).warnings(),
                 "the same host: OCS with an issuer of its own, as the README says");
     }
 
     @Test
     void scopesSeparatedByCommasAreRefusedWithTheSpacedForm() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                + "ClientId = c\nScope = openid, ocsapi\n"), LoginConfig.Overrides.NONE);
+                + "ClientId = c\nScope = openid, ocsapi\n"), Overrides.NONE);
         assertTrue(e.getMessage().contains("Scope is 'openid, ocsapi': scopes are separated by spaces, not commas"), e.getMessage());
     }
 
@@ -514,7 +525,7 @@ class LoginConfigTest {
         environment.put("OCS_LOGIN_CLIENT_ID", "c");
         environment.put("OCS_LOGIN_AUTHORITY", "https://kc.example/r");
         environment.put("OCS_LOGIN_DEMO_IDLE_SECONDS", "60");
-        LoginConfig config = LoginConfig.find(null, LoginConfig.Overrides.NONE, environment, folder);
+        LoginConfig config = ConfigFiles.find(null, Overrides.NONE, environment, folder);
         assertEquals(List.of("warning: the environment variable OCS_LOGIN_CLIENTID is not one of this tool's, so it is ignored"
                 + " (did you mean OCS_LOGIN_CLIENT_ID?)"), config.warnings());
     }
@@ -522,7 +533,7 @@ class LoginConfigTest {
     @Test
     void aClientSecretFileThatIsNoFileIsNeverEchoed() throws Exception {
         LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                + "ClientId = c\nClientSecretFile = Zq8-the-secret-itself\n"), LoginConfig.Overrides.NONE);
+                + "ClientId = c\nClientSecretFile = Zq8-the-secret-itself\n"), Overrides.NONE);
         assertFalse(e.getMessage().contains("Zq8"), e.getMessage());
         assertTrue(e.getMessage().contains("ClientSecretFile does not name a file (its value is not shown: it may be the secret itself"),
                 e.getMessage());
@@ -536,12 +547,12 @@ class LoginConfigTest {
                 "response_mode=query.jwt", "prompt=none", "prompt=login%20none", "Prompt=login", "login\u00a0hint=a", "x%00y=1",
                 "ui_lócales=de", "registration=x")) {
             LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini("[Configuration]\nAuthority = https://kc.example/r\n"
-                    + "ClientId = c\nAuthParams = " + refused + "\n"), LoginConfig.Overrides.NONE);
+                    + "ClientId = c\nAuthParams = " + refused + "\n"), Overrides.NONE);
             assertTrue(e.getMessage().contains("AuthParams sets"), refused + ": " + e.getMessage());
         }
-        LoginConfig config = LoginConfig.load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\nAuthParams = "
+        LoginConfig config = load(ini("[Configuration]\nAuthority = https://kc.example/r\nClientId = c\nAuthParams = "
                 + "ui_locales=de&login_hint=a%40b.example&prompt=select_account&max_age=600&audience=api&resource=https%3A%2F%2Fapi.example"
-                + "&claims=%7B%7D&kc_idp_hint=corp\n"), LoginConfig.Overrides.NONE);
+                + "&claims=%7B%7D&kc_idp_hint=corp\n"), Overrides.NONE);
         assertEquals(8, config.authParams().size(), config.authParams().toString());
     }
 }

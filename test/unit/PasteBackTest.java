@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,11 +30,18 @@ class PasteBackTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
     /** The authorization URL, as a provider without pushed requests has it. */
-    private final FrontChannel.AuthorizationUrl URL = redirectUri -> new IdentityProvider.Address(request().toUri(
-            PROVIDER.authorizationEndpoint(), redirectUri), Optional.empty());
+    private final FrontChannel.Addresses addresses = () -> new IdentityProvider.Address(request().toUri(
+            PROVIDER.authorizationEndpoint(), REDIRECT_URI), Optional.empty(), false);
 
     private AuthorizationRequest request() {
         return request;
+    }
+
+    /** Steps 2 to 4 with {@code paste}, for {@code redirectUri}: the code pasted back. */
+    private String awaitCode(PasteBack paste, URI redirectUri, Duration timeout) throws LoginException {
+        try (FrontChannel.Receiver receiver = paste.listen(redirectUri)) {
+            return receiver.awaitCode(PROVIDER, request, addresses, timeout, log);
+        }
     }
 
     private final AuthorizationRequest request = new AuthorizationRequest("c", "openid", Optional.empty(), java.util.Map.of(), AuthorizationRequest.newState(),
@@ -43,10 +55,9 @@ class PasteBackTest {
     @Test
     void wrongPastesAreRefusedUntilThisLoginsResponseArrives() throws Exception {
         String good = REDIRECT_URI + "?code=the-secret-code&state=" + request.state();
-        FrontChannel.AuthorizationCode code = pasting("not an address at all", "", REDIRECT_URI + "?code=x&state=another-login", good)
-                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log);
-        assertEquals("the-secret-code", code.code());
-        assertEquals(REDIRECT_URI, code.redirectUri());
+        String code = awaitCode(pasting("not an address at all", "", REDIRECT_URI + "?code=x&state=another-login", good), REDIRECT_URI,
+                Duration.ofSeconds(10));
+        assertEquals("the-secret-code", code);
         String shown = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, shown.lines().filter(line -> line.startsWith("That is not this login's response")).count(), shown);
         assertTrue(shown.contains("Step 3: Open this URL in a browser, on this machine or any other"), shown);
@@ -55,35 +66,33 @@ class PasteBackTest {
 
     @Test
     void theProvidersErrorEndsTheLogin() {
-        LoginException e = assertThrows(LoginException.class, () -> pasting(REDIRECT_URI + "?error=access_denied&state=" + request.state())
-                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log));
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(pasting(REDIRECT_URI + "?error=access_denied&state="
+                + request.state()), REDIRECT_URI, Duration.ofSeconds(10)));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
     }
 
     @Test
     void theEndOfTheInputEndsTheLogin() {
-        LoginException e = assertThrows(LoginException.class, () -> pasting("garbage")
-                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(10), log));
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(pasting("garbage"), REDIRECT_URI, Duration.ofSeconds(10)));
         assertTrue(e.getMessage().contains("The input ended before the address was pasted"), e.getMessage());
     }
 
     @Test
     void nothingPastedEndsAtTheTimeout() {
-        LoginException e = assertThrows(LoginException.class, () -> new PasteBack(() -> {
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(new PasteBack(() -> {
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException ignored) {
                 // the test is over
             }
             return null;
-        }).authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(1), log));
+        }), REDIRECT_URI, Duration.ofSeconds(1)));
         assertEquals(LoginException.Exit.CALLBACK_TIMEOUT, e.exit());
     }
 
     @Test
     void aRedirectUriOnPortZeroCannotBePastedTo() {
-        LoginException e = assertThrows(LoginException.class, () -> pasting().authorize(PROVIDER, request, URL,
-                URI.create("http://localhost:0/callback.html"), Duration.ofSeconds(1), log));
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(pasting(), URI.create("http://localhost:0/callback.html"), Duration.ofSeconds(1)));
         assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
     }
 
@@ -93,8 +102,7 @@ class PasteBackTest {
         String[] garbage = new String[100_000];
         java.util.Arrays.fill(garbage, "garbage");
         long started = System.nanoTime();
-        LoginException e = assertThrows(LoginException.class, () -> pasting(garbage)
-                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(30), log));
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(pasting(garbage), REDIRECT_URI, Duration.ofSeconds(30)));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
         assertTrue(e.getMessage().contains(PasteBack.MAX_REFUSED + " pasted lines were not this login's response"), e.getMessage());
         String shown = err.toString(StandardCharsets.UTF_8);
@@ -106,8 +114,7 @@ class PasteBackTest {
     void emptyLinesWithoutEndCountToo() {
         String[] empty = new String[10_000];
         java.util.Arrays.fill(empty, "");
-        LoginException e = assertThrows(LoginException.class, () -> pasting(empty)
-                .authorize(PROVIDER, request, URL, REDIRECT_URI, Duration.ofSeconds(30), log));
+        LoginException e = assertThrows(LoginException.class, () -> awaitCode(pasting(empty), REDIRECT_URI, Duration.ofSeconds(30)));
         assertEquals(LoginException.Exit.AUTHORIZATION_FAILED, e.exit());
     }
 

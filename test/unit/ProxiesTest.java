@@ -1,3 +1,8 @@
+package system;
+
+import login.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Which URL goes through which proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), and what --ca-file adds to Java's trust. */
 class ProxiesTest {
 
-    private static Optional<String> proxyFor(Map<String, String> environment, String url) throws LoginException {
+    private static Optional<String> proxyFor(Map<String, String> environment, String url) throws HttpFailure {
         return Proxies.from(environment).routeFor(URI.create(url))
                 .map(route -> route.address().getHostString() + ":" + route.address().getPort() + " " + route.variable());
     }
@@ -58,8 +63,8 @@ class ProxiesTest {
     @Test
     void aBadProxyVariableIsAConfigErrorThatNeverShowsItsPassword() {
         for (String value : List.of("https://user:hunter2@p:1", "socks5://user:hunter2@p:1", "http://user:hunter2@:1", "http://a b")) {
-            LoginException e = assertThrows(LoginException.class, () -> Proxies.from(Map.of("HTTPS_PROXY", value)));
-            assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit(), value);
+            HttpFailure e = assertThrows(HttpFailure.class, () -> Proxies.from(Map.of("HTTPS_PROXY", value)));
+            assertEquals(HttpFailure.Kind.SETTING, e.kind(), value);
             assertTrue(e.getMessage().startsWith("The environment variable HTTPS_PROXY "), e.getMessage());
             assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         }
@@ -89,9 +94,9 @@ class ProxiesTest {
 
     @Test
     void aProxyPortOutOfRangeIsAConfigError() {
-        LoginException e = org.junit.jupiter.api.Assertions.assertThrows(LoginException.class,
+        HttpFailure e = org.junit.jupiter.api.Assertions.assertThrows(HttpFailure.class,
                 () -> Proxies.from(Map.of("HTTPS_PROXY", "http://user:secret@proxy.example:99999")));
-        assertEquals(LoginException.Exit.CONFIG_INVALID, e.exit());
+        assertEquals(HttpFailure.Kind.SETTING, e.kind());
         assertTrue(e.getMessage().contains("HTTPS_PROXY has a port over 65535"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("secret"), e.getMessage());
     }

@@ -1,3 +1,8 @@
+package login;
+
+import system.*;
+import support.*;
+import keycloak.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The token cache on its own: files, permissions, locking, and every kind of damaged entry. */
 class TokenCacheTest {
 
-    static final TokenCache.Key KEY = new TokenCache.Key("https://idp.example/realms/r", "cli", "openid ocsapi", "");
+    static final TokenCache.Key KEY = new TokenCache.Key("https://idp.example/realms/r", "cli", "openid ocsapi", "", false);
 
     @TempDir
     Path home;
@@ -37,8 +42,13 @@ class TokenCacheTest {
 
     static JSONObject tokenResponse() {
         return new JSONObject().put("access_token", "at-1").put("token_type", "Bearer").put("expires_in", 300)
-                .put("refresh_token", "rt-1").put("id_token", "it-1").put("scope", "openid ocsapi")
-                .put("id_token_claims", new JSONObject().put("sub", "user-1"));
+                .put("refresh_token", "rt-1").put("id_token", "it-1").put("scope", "openid ocsapi");
+    }
+
+    /** {@code json} as received now, with the claims its ID token had once validated. */
+    static TokenResponse received(JSONObject json) {
+        TokenResponse tokens = TokenResponse.received(json, Instant.now());
+        return tokens.idToken().isPresent() ? tokens.withClaims(Map.of("sub", "user-1")) : tokens;
     }
 
     private Optional<TokenCache.Entry> read() throws LoginException {
@@ -49,7 +59,7 @@ class TokenCacheTest {
 
     private Path write(JSONObject tokens) throws LoginException {
         try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(5), log)) {
-            entry.write(TokenCache.Entry.of(tokens, Instant.now()));
+            entry.write(received(tokens));
             return entry.file();
         }
     }
@@ -59,12 +69,13 @@ class TokenCacheTest {
         Path file = write(tokenResponse());
         assertEquals("rwx------", Modes.of(file.getParent()));
         assertEquals("rw-------", Modes.of(file));
-        TokenCache.Entry entry = read().orElseThrow();
-        assertEquals("at-1", entry.tokens().getString("access_token"));
+        TokenResponse entry = read().orElseThrow().tokens();
+        assertEquals("at-1", entry.accessToken());
         assertEquals(Optional.of("rt-1"), entry.refreshToken());
+        assertEquals(Optional.of(Map.of("sub", "user-1")), entry.idTokenClaims(), "the validated claims are kept beside the ID token");
         assertTrue(entry.validFor(Duration.ofSeconds(60), Instant.now()));
         assertFalse(entry.validFor(Duration.ofSeconds(301), Instant.now()));
-        long left = entry.response(Instant.now()).getLong("expires_in");
+        long left = entry.toJson(Instant.now()).getLong("expires_in");
         assertTrue(left > 295 && left <= 300, "expires_in counts what is left: " + left);
         JSONObject stored = new JSONObject(Files.readString(file));
         assertEquals(TokenCache.FORMAT, stored.getString("format"));
@@ -79,28 +90,30 @@ class TokenCacheTest {
         JSONObject tokens = tokenResponse();
         tokens.remove("expires_in");
         write(tokens);
-        assertFalse(read().orElseThrow().validFor(Duration.ZERO, Instant.now()));
+        assertFalse(read().orElseThrow().tokens().validFor(Duration.ZERO, Instant.now()));
     }
 
     @Test
     void eachSettingHasItsOwnEntry() {
-        TokenCache.Key other = new TokenCache.Key(KEY.issuer(), "cli", "openid", "");
+        TokenCache.Key other = new TokenCache.Key(KEY.issuer(), "cli", "openid", "", false);
         assertFalse(KEY.fileName().equals(other.fileName()));
-        assertFalse(KEY.fileName().equals(new TokenCache.Key(KEY.issuer(), "cli", "openid ocsapi", "tenant-1").fileName()));
+        assertFalse(KEY.fileName().equals(new TokenCache.Key(KEY.issuer(), "cli", "openid ocsapi", "tenant-1", false).fileName()));
+        assertFalse(KEY.fileName().equals(new TokenCache.Key(KEY.issuer(), "cli", "openid ocsapi", "", true).fileName()));
         assertTrue(KEY.fileName().matches("[0-9a-f]+\\.json"), KEY.fileName());
     }
 
     @Test
     void aRefreshKeepsWhatTheNewResponseLeavesOut() {
-        TokenCache.Entry first = TokenCache.Entry.of(tokenResponse(), Instant.now());
-        TokenCache.Entry refreshed = first.refreshedWith(new JSONObject().put("access_token", "at-2").put("token_type", "Bearer")
-                .put("expires_in", 10), Instant.now());
-        assertEquals("at-2", refreshed.tokens().getString("access_token"));
+        TokenResponse first = received(tokenResponse());
+        TokenResponse refreshed = first.refreshedWith(received(new JSONObject().put("access_token", "at-2").put("token_type", "Bearer")
+                .put("expires_in", 10)));
+        assertEquals("at-2", refreshed.accessToken());
         assertEquals(Optional.of("rt-1"), refreshed.refreshToken());
-        assertEquals("it-1", refreshed.tokens().getString("id_token"));
+        assertEquals(Optional.of("it-1"), refreshed.idToken());
+        assertEquals(first.idTokenClaims(), refreshed.idTokenClaims(), "the login's claims stay with its ID token");
         assertFalse(refreshed.validFor(Duration.ofSeconds(60), Instant.now()));
-        TokenCache.Entry rotated = first.refreshedWith(new JSONObject().put("access_token", "at-3").put("refresh_token", "rt-2"),
-                Instant.now());
+        TokenResponse rotated = first.refreshedWith(received(new JSONObject().put("access_token", "at-3").put("token_type", "Bearer")
+                .put("refresh_token", "rt-2")));
         assertEquals(Optional.of("rt-2"), rotated.refreshToken());
     }
 
@@ -120,7 +133,7 @@ class TokenCacheTest {
         damaged.put("no tokens", new JSONObject(valid).put("tokens", "x").toString().getBytes(StandardCharsets.UTF_8));
         damaged.put("a number for the token", new JSONObject(valid).put("tokens", new JSONObject().put("access_token", 7))
                 .toString().getBytes(StandardCharsets.UTF_8));
-        damaged.put("huge", ("{\"format\":\"" + TokenCache.FORMAT + "\",\"x\":\"" + "a".repeat(300 * 1024) + "\"}")
+        damaged.put("huge", ("{\"format\":\"" + TokenCache.FORMAT + "\",\"x\":\"" + "a".repeat(TokenCache.MAX_ENTRY_BYTES) + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, byte[]> kind : damaged.entrySet()) {
             err.reset();
@@ -179,9 +192,9 @@ class TokenCacheTest {
         });
         Thread.sleep(500);
         assertFalse(second.isDone(), "the second run waits while the first holds the entry");
-        first.write(TokenCache.Entry.of(tokenResponse(), Instant.now()));
+        first.write(received(tokenResponse()));
         first.close();
-        assertEquals("at-1", second.get(10, TimeUnit.SECONDS).orElseThrow().tokens().getString("access_token"));
+        assertEquals("at-1", second.get(10, TimeUnit.SECONDS).orElseThrow().tokens().accessToken());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them); waiting"));
     }
 
@@ -221,7 +234,7 @@ class TokenCacheTest {
         try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(5), log)) {
             Files.move(folder, home.resolve("tokens-moved"));
             Files.createSymbolicLink(folder, elsewhere);
-            entry.write(TokenCache.Entry.of(tokenResponse(), Instant.now()));
+            entry.write(received(tokenResponse()));
         }
         try (var files = Files.list(elsewhere)) {
             assertEquals(List.of(), files.toList(), "nothing was written where the name leads now");
@@ -259,24 +272,21 @@ class TokenCacheTest {
         for (Object expiresAt : List.of(Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -31557014167219200L, 31556889864403199L, 12.5, "soon")) {
             Files.writeString(file, new JSONObject(valid).put("expires_at", expiresAt).toString());
             TokenCache.Entry entry = read().orElseThrow(() -> new AssertionError(expiresAt + ": the entry is kept for its refresh token"));
-            assertEquals(Optional.empty(), entry.expiresAt(), String.valueOf(expiresAt));
-            assertFalse(entry.validFor(Duration.ZERO, Instant.now()), "never taken as fresh");
+            assertEquals(Optional.empty(), entry.tokens().expiresAt(), String.valueOf(expiresAt));
+            assertFalse(entry.tokens().validFor(Duration.ZERO, Instant.now()), "never taken as fresh");
         }
         Files.writeString(file, new JSONObject(valid).put("expires_at", 31556889864403199L).toString());
-        Path second = home.resolve("tokens").resolve(new TokenCache.Key("https://idp.example/realms/r", "other", "s", "").fileName());
+        Path second = home.resolve("tokens").resolve(new TokenCache.Key("https://idp.example/realms/r", "other", "s", "", false).fileName());
         Files.writeString(second, "{\"format\": \"" + TokenCache.FORMAT + "\", \"key\": {\"issuer\": \"https://x\", \"client_id\": \"c\"},"
                 + " \"tokens\": {\"access_token\": \"a\", \"id_token_claims\": \"not an object\"}, \"expires_at\": 1e300}");
         Files.setPosixFilePermissions(second, PosixFilePermissions.fromString("rw-------"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Session.status(new Session.CacheOptions(Optional.of(home.resolve("tokens")), Duration.ofSeconds(60), false, false), false,
-                new PrintStream(out, true, StandardCharsets.UTF_8), log);
-        String listed = out.toString(StandardCharsets.UTF_8);
+        Cli.Run status = Cli.run(Browser.NONE, "--status", "--cache-dir", home.resolve("tokens").toString());
+        String listed = status.out();
+        assertEquals(0, status.exitCode(), status.toString());
         assertEquals(2, listed.lines().count(), listed);
         assertTrue(listed.contains("client cli  scope 'openid ocsapi'  user user-1  expires unknown"), listed);
-        out.reset();
-        Session.status(new Session.CacheOptions(Optional.of(home.resolve("tokens")), Duration.ofSeconds(60), false, false), true,
-                new PrintStream(out, true, StandardCharsets.UTF_8), log);
-        assertEquals(2, new org.json.JSONArray(out.toString(StandardCharsets.UTF_8)).length());
+        Cli.Run json = Cli.run(Browser.NONE, "--status", "-o", "json", "--cache-dir", home.resolve("tokens").toString());
+        assertEquals(2, new org.json.JSONArray(json.out()).length());
     }
 
     /** What is written can be read back: an ID token with 1,500 groups (about 600 KiB of entry) is cached and used (issue 22). */
@@ -290,10 +300,10 @@ class TokenCacheTest {
         large.put("id_token", "h." + "p".repeat(300_000) + ".s");
         Path file = write(large);
         assertTrue(Files.size(file) > 256 * 1024, Files.size(file) + " bytes");
-        assertEquals("at-1", read().orElseThrow().tokens().getString("access_token"), "read back");
+        assertEquals("at-1", read().orElseThrow().tokens().accessToken(), "read back");
         JSONObject tooLarge = tokenResponse().put("id_token", "h." + "p".repeat(TokenCache.MAX_ENTRY_BYTES) + ".s");
         LoginException e = assertThrows(LoginException.class, () -> write(tooLarge));
         assertTrue(e.getMessage().startsWith("The tokens are not cached: with "), e.getMessage());
-        assertEquals("at-1", read().orElseThrow().tokens().getString("access_token"), "the entry before stays");
+        assertEquals("at-1", read().orElseThrow().tokens().accessToken(), "the entry before stays");
     }
 }

@@ -1,3 +1,5 @@
+package support;
+
 import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
@@ -10,9 +12,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * What a person does on the provider's sign-in pages, for Selenium. Each step waits a bounded time
  * for its element and otherwise fails with a message saying which page was not as expected.
  */
-interface SignIn {
+public interface SignIn {
 
-    void signIn(WebDriver driver, String username, String password);
+    public void signIn(WebDriver driver, String username, String password);
 
     /** Keycloak's login form. */
     SignIn KEYCLOAK = (driver, username, password) -> {
@@ -43,7 +45,7 @@ interface SignIn {
      * Keycloak's device verification: the user code (unless the page has it already, from
      * verification_uri_complete), the login form, and the grant of access when it is asked for.
      */
-    static void keycloakDevice(WebDriver driver, String userCode, String username, String password) {
+    public static void keycloakDevice(WebDriver driver, String userCode, String username, String password) {
         if (userCode != null) {
             type(driver, "Keycloak device", By.id("device_user_code"), userCode, Duration.ofSeconds(10));
             click(driver, "Keycloak device", By.id("kc-login"), Duration.ofSeconds(2));
@@ -59,7 +61,7 @@ interface SignIn {
     }
 
     /** Waits until the browser shows our redirect URI's page (the click that leads there may return first). */
-    static String awaitCallbackPage(WebDriver driver, String redirectUri) {
+    public static String awaitCallbackPage(WebDriver driver, String redirectUri) {
         try {
             new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().startsWith(redirectUri)
                     && d.getPageSource().contains("</h1>"));
@@ -70,13 +72,13 @@ interface SignIn {
         }
     }
 
-    static void type(WebDriver driver, String page, By field, String text, Duration wait) {
+    public static void type(WebDriver driver, String page, By field, String text, Duration wait) {
         WebElement element = await(driver, page, field, wait);
         element.clear();
         element.sendKeys(text);
     }
 
-    static void click(WebDriver driver, String page, By button, Duration wait) {
+    public static void click(WebDriver driver, String page, By button, Duration wait) {
         await(driver, page, button, wait).click();
     }
 

@@ -1,3 +1,5 @@
+package system;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -23,29 +25,44 @@ import java.util.Optional;
  * @param source   the file's name, for messages
  * @param sections by lower-case name
  */
-record IniFile(String source, Map<String, Section> sections) {
+public record IniFile(String source, Map<String, Section> sections) {
 
     /** A config file is a few lines; anything larger is the wrong file. */
-    static final int MAX_BYTES = 64 * 1024;
+    public static final int MAX_BYTES = 64 * 1024;
+
+    /** Why a file cannot be read as INI: it is missing, or not a small INI text file; the message names the line. */
+    public static final class Unreadable extends Exception {
+        private final boolean missing;
+
+        Unreadable(boolean missing, String message, Throwable cause) {
+            super(message, cause);
+            this.missing = missing;
+        }
+
+        /** Whether the file does not exist (rather than exists and cannot be used). */
+        public boolean missing() {
+            return missing;
+        }
+    }
 
     /** One value, with the key as written and its line number. */
-    record Value(String key, String value, int line) {
+    public record Value(String key, String value, int line) {
     }
 
     /** One section, with its values by lower-case key. */
-    record Section(String name, int line, Map<String, Value> values) {
-        Optional<Value> get(String key) {
+    public record Section(String name, int line, Map<String, Value> values) {
+        public Optional<Value> get(String key) {
             return Optional.ofNullable(values.get(key.toLowerCase(Locale.ROOT)));
         }
     }
 
     /** The section {@code name} (in any case), or an empty one. */
-    Section section(String name) {
+    public Section section(String name) {
         return sections.getOrDefault(name.toLowerCase(Locale.ROOT), new Section(name, 0, Map.of()));
     }
 
     /** Reads {@code file}: a regular file of at most 64 KiB of UTF-8. */
-    static IniFile read(Path file) throws LoginException {
+    public static IniFile read(Path file) throws Unreadable {
         try {
             if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO would block, /dev/zero would never end
                 throw invalid(file + " is not a regular file; a config file is a small text file");
@@ -60,17 +77,16 @@ record IniFile(String source, Map<String, Section> sections) {
             String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             return parse(file.toString(), text.lines().toList());
         } catch (NoSuchFileException e) {
-            throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, file + " not found: copy "
-                    + "config.placeholder.ini to config.ini and fill in [Configuration], or pass --config FILE");
+            throw new Unreadable(true, file + " not found", e);
         } catch (CharacterCodingException e) {
-            throw new LoginException(LoginException.Exit.CONFIG_INVALID, file + " is not UTF-8 text", e);
+            throw new Unreadable(false, file + " is not UTF-8 text", e);
         } catch (IOException e) {
-            throw new LoginException(LoginException.Exit.CONFIG_INVALID, file + " cannot be read: " + e, e);
+            throw new Unreadable(false, file + " cannot be read: " + e, e);
         }
     }
 
     /** Parses INI {@code lines}; {@code source} names them in messages. A line that does not parse is named, never shown. */
-    static IniFile parse(String source, List<String> lines) throws LoginException {
+    public static IniFile parse(String source, List<String> lines) throws Unreadable {
         Map<String, Section> sections = new LinkedHashMap<>();
         Map<String, Value> current = null;
         for (int i = 0; i < lines.size(); i++) {
@@ -109,7 +125,7 @@ record IniFile(String source, Map<String, Section> sections) {
         return Math.min(equals, colon);
     }
 
-    private static LoginException invalid(String message) {
-        return new LoginException(LoginException.Exit.CONFIG_INVALID, message);
+    private static Unreadable invalid(String message) {
+        return new Unreadable(false, message, null);
     }
 }

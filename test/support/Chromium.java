@@ -1,3 +1,5 @@
+package support;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * machine, or installed with apt-get on Debian/Ubuntu when running as root (CI); Selenium is always
  * given both paths, so it never tries to download anything.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     private record Installation(Path browser, Path driver) {
     }
@@ -25,7 +27,7 @@ final class Chromium implements AutoCloseable {
     private static Installation installation;
 
     private final Path profile;
-    final WebDriver driver;
+    public final WebDriver driver;
 
     private Chromium(String... extraArguments) throws IOException {
         Installation found = installation();
@@ -49,7 +51,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** A new browser with a fresh, empty profile: no cookies from an earlier login. */
-    static Chromium start(String... extraArguments) {
+    public static Chromium start(String... extraArguments) {
         try {
             return new Chromium(extraArguments);
         } catch (IOException e) {
@@ -125,7 +127,7 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 }

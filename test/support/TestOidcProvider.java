@@ -1,3 +1,9 @@
+package support;
+
+import keycloak.LocalKeycloak;
+import system.Http;
+import system.HttpFailure;
+import system.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,23 +17,23 @@ import java.util.concurrent.TimeUnit;
  * npm, on Node.js; installed once into the cache folder, started when a test first needs it, and
  * stopped when the run ends. Its configuration is test/e2e/oidc-provider/server.mjs.
  */
-final class TestOidcProvider {
+public final class TestOidcProvider {
 
-    static final String VERSION = "9.13.3";
-    static final int PORT = 18090;
-    static final String CLIENT = "ocs-pkce-login";
+    public static final String VERSION = "9.13.3";
+    public static final int PORT = 18090;
+    public static final String CLIENT = "ocs-pkce-login";
 
     private static Process process;
 
     private TestOidcProvider() {
     }
 
-    static URI issuer() {
+    public static URI issuer() {
         return URI.create("http://127.0.0.1:" + PORT);
     }
 
     /** The provider, running; installed (npm) and started first if needed. */
-    static synchronized URI get() {
+    public static synchronized URI get() {
         if (process == null || !process.isAlive()) {
             try {
                 Path home = install();
@@ -72,12 +78,12 @@ final class TestOidcProvider {
     private static boolean answers() {
         try (Http http = new Http(Duration.ofSeconds(1), Duration.ofSeconds(2))) {
             return http.get(Urls.discoveryUrl(issuer()), "discovery document").status() == 200;
-        } catch (LoginException e) {
+        } catch (HttpFailure e) {
             return false;
         }
     }
 
-    static synchronized void stop() {
+    public static synchronized void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {

@@ -1,3 +1,5 @@
+package system;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,16 +9,16 @@ import java.util.Optional;
 /**
  * The one rule for every URL that tokens, codes or secrets travel to: {@code https}, or plain
  * {@code http} on a loopback host only; always a host; never a fragment (RFC 6749 §3.1, §3.2,
- * RFC 8252 §8.3). {@code LoginConfig} applies it to the configured Authority, {@link #providerUrl}
- * to every address the provider gives (discovery endpoints, the device flow's verification URI).
+ * RFC 8252 §8.3). The config applies it to the configured Authority, the login to every address the
+ * provider gives (discovery endpoints, the device flow's verification URI).
  */
-final class Urls {
+public final class Urls {
 
     private Urls() {
     }
 
     /** Why {@code url} must not be used to talk to the identity provider; empty when it may. */
-    static Optional<String> providerUrlProblem(URI url) {
+    public static Optional<String> providerUrlProblem(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
             return Optional.of("is not an https URL");
@@ -36,31 +38,13 @@ final class Urls {
         return Optional.empty();
     }
 
-    /**
-     * {@code text}, an address the provider gave as {@code name} in its {@code what} at {@code source},
-     * as a URI; refused (as that answer's fault) when it is not one, or fails {@link #providerUrlProblem}.
-     */
-    static URI providerUrl(String text, String name, String what, URI source) throws LoginException {
-        Optional<String> problem;
-        try {
-            URI url = new URI(text);
-            problem = providerUrlProblem(url);
-            if (problem.isEmpty()) {
-                return url;
-            }
-        } catch (URISyntaxException e) {
-            problem = Optional.of("is not a URL");
-        }
-        throw LoginException.providerInvalid(what, source, "gives " + name + " '" + Log.printable(text) + "', which " + problem.get());
-    }
-
     /** The port {@code url} connects to: its own, or its scheme's. */
-    static int port(URI url) {
+    public static int port(URI url) {
         return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /** localhost, 127.0.0.0/8 or ::1 (a literal, or the name localhost: no DNS lookup is made for other names). */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (bare.equalsIgnoreCase("localhost")) {
             return true;
@@ -79,7 +63,7 @@ final class Urls {
      * {@code url} with its scheme and host in lower case, which they are case-insensitive (RFC 3986
      * §6.2.2.1), so that an exact comparison with the issuer a provider names is fair; the path stays.
      */
-    static URI normalized(URI url) {
+    public static URI normalized(URI url) {
         if (url.getScheme() == null || url.getHost() == null) {
             return url;
         }
@@ -91,11 +75,11 @@ final class Urls {
     }
 
     /** Discovery §4.1: the issuer's well-known document; a terminating "/" of the issuer is removed before appending. */
-    static URI discoveryUrl(URI issuer) {
+    public static URI discoveryUrl(URI issuer) {
         return URI.create(stripTrailingSlash(issuer.toString()) + "/.well-known/openid-configuration");
     }
 
-    static String stripTrailingSlash(String url) {
+    public static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

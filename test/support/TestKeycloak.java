@@ -1,3 +1,7 @@
+package support;
+
+import keycloak.LocalKeycloak;
+import system.IniFile;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -9,27 +13,32 @@ import java.util.concurrent.TimeUnit;
  * The one local Keycloak of a test run: started in the background when the run begins (so that the
  * unit tests run while it boots), and stopped at the end if this run started it.
  */
-final class TestKeycloak {
+public final class TestKeycloak {
 
     private static CompletableFuture<LocalKeycloak> keycloak;
+    /** Whether this run started it: then it stops it at the end. */
+    private static volatile boolean startedHere;
 
     private TestKeycloak() {
     }
 
     /** Keycloak's https listener, with a certificate of {@link TestCertificates}' CA. */
-    static final int HTTPS_PORT = 18443;
+    public static final int HTTPS_PORT = 18443;
 
-    static synchronized void startInBackground() {
+    public static synchronized void startInBackground() {
         if (keycloak == null) {
             keycloak = CompletableFuture.supplyAsync(() -> {
                 try {
                     if (LocalKeycloak.answers(LocalKeycloak.demoIssuer()) && !httpsAnswers()) {
                         System.out.println("[keycloak] The running Keycloak has no https listener for the tests: restarting it");
-                        LocalKeycloak.main("stop");
+                        LocalKeycloak.stop(java.util.Optional.of(LocalKeycloak.demoIssuer().getPort()), line -> System.out.println("[keycloak] " + line));
                     }
-                    return LocalKeycloak.ensureRunning(LocalKeycloak.demoIssuer(), line -> System.out.println("[keycloak] " + line),
+                    boolean wasRunning = LocalKeycloak.answers(LocalKeycloak.demoIssuer());
+                    LocalKeycloak running = LocalKeycloak.ensureRunning(LocalKeycloak.demoIssuer(), line -> System.out.println("[keycloak] " + line),
                             List.of("--https-port=" + HTTPS_PORT, "--https-key-store-file=" + TestCertificates.serverKeyStore(),
-                                    "--https-key-store-password=" + TestCertificates.PASSWORD));
+                                    "--https-key-store-password=" + TestCertificates.PASSWORD), LocalKeycloak.Lifetime.UNTIL_STOPPED);
+                    startedHere = !wasRunning;
+                    return running;
                 } catch (Exception e) {
                     throw new CompletionException(e);
                 }
@@ -38,7 +47,7 @@ final class TestKeycloak {
     }
 
     /** Whether something listens on the https port. */
-    static boolean httpsAnswers() {
+    public static boolean httpsAnswers() {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", HTTPS_PORT), 1000);
             return true;
@@ -48,13 +57,13 @@ final class TestKeycloak {
     }
 
     /** The demo realm's issuer over https, at {@code host} (localhost, or keycloak.invalid through a proxy). */
-    static URI httpsIssuer(String host) {
+    public static URI httpsIssuer(String host) {
         get();
         return URI.create("https://" + host + ":" + HTTPS_PORT + "/realms/ocs-pkce-demo");
     }
 
     /** The running Keycloak; waits for it to finish starting. */
-    static LocalKeycloak get() {
+    public static LocalKeycloak get() {
         startInBackground();
         try {
             return keycloak.get(5, TimeUnit.MINUTES);
@@ -64,44 +73,33 @@ final class TestKeycloak {
     }
 
     /** Stops Keycloak if this run started it, waiting first for a start still under way. */
-    static synchronized void stop() {
+    public static synchronized void stop() {
         if (keycloak != null) {
             try {
-                keycloak.get(5, TimeUnit.MINUTES).close();
+                keycloak.get(5, TimeUnit.MINUTES);
+                if (startedHere) {
+                    LocalKeycloak.stop(java.util.Optional.of(LocalKeycloak.demoIssuer().getPort()), line -> System.out.println("[keycloak] " + line));
+                }
             } catch (Exception e) {
                 // it never started, and said why to the tests that needed it
             }
         }
     }
 
-    /** keycloak/demo.ini's [Configuration], with command-line overrides (e.g. another ClientId). */
-    static LoginConfig config(LoginConfig.Overrides overrides) {
-        get();
-        try {
-            return Demo.config(overrides);
-        } catch (LoginException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static LoginConfig config() {
-        return config(LoginConfig.Overrides.NONE);
-    }
-
-    static String username() {
+    public static String username() {
         return demoUser().get("username");
     }
 
-    static String password() {
+    public static String password() {
         return demoUser().get("password");
     }
 
-    static URI issuer() {
+    public static URI issuer() {
         return get().issuer();
     }
 
     /** How many token requests (code exchanges and refreshes) Keycloak has logged for {@code clientId}. */
-    static int tokenRequests(String clientId) throws Exception {
+    public static int tokenRequests(String clientId) throws Exception {
         get();
         try (var lines = java.nio.file.Files.lines(LocalKeycloak.log())) {
             return (int) lines.filter(line -> line.contains("type=\"CODE_TO_TOKEN\"") || line.contains("type=\"REFRESH_TOKEN\""))
@@ -111,7 +109,7 @@ final class TestKeycloak {
     }
 
     /** The status of Keycloak's userinfo endpoint for {@code accessToken}: 200 when Keycloak accepts the token. */
-    static int userinfoStatus(String accessToken) {
+    public static int userinfoStatus(String accessToken) {
         try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
             return unirest.get(issuer() + "/protocol/openid-connect/userinfo").header("Authorization", "Bearer " + accessToken)
                     .asString().getStatus();
@@ -119,7 +117,7 @@ final class TestKeycloak {
     }
 
     /** Keycloak's answer to a refresh with {@code refreshToken}: the status and the body. */
-    static kong.unirest.core.HttpResponse<String> refreshDirectly(String clientId, String refreshToken) {
+    public static kong.unirest.core.HttpResponse<String> refreshDirectly(String clientId, String refreshToken) {
         try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
             return unirest.post(issuer() + "/protocol/openid-connect/token").field("grant_type", "refresh_token")
                     .field("client_id", clientId).field("refresh_token", refreshToken).asString();
@@ -127,7 +125,7 @@ final class TestKeycloak {
     }
 
     /** Ends the user's session at Keycloak (its logout endpoint, as a public client with the refresh token). */
-    static void endSession(String clientId, String refreshToken) {
+    public static void endSession(String clientId, String refreshToken) {
         try (kong.unirest.core.UnirestInstance unirest = kong.unirest.core.Unirest.spawnInstance()) {
             int status = unirest.post(issuer() + "/protocol/openid-connect/logout").field("client_id", clientId)
                     .field("refresh_token", refreshToken).asEmpty().getStatus();
@@ -137,10 +135,13 @@ final class TestKeycloak {
         }
     }
 
+    /** The demo user of keycloak/demo.ini's [Test]. */
     private static Map<String, String> demoUser() {
         try {
-            return LocalKeycloak.demoUser();
-        } catch (LoginException e) {
+            Map<String, String> user = new java.util.HashMap<>();
+            IniFile.parse("demo.ini", LocalKeycloak.demoIni()).section("Test").values().forEach((key, value) -> user.put(key, value.value()));
+            return user;
+        } catch (IniFile.Unreadable e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,3 +1,5 @@
+package cli;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -14,78 +16,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import login.LoginConfig;
+import login.LoginException;
+import system.IniFile;
+import system.Log;
+import system.PrivateFolder;
+import system.UserFolders;
+import system.Urls;
 
 /**
- * What one login needs to know, from the {@code [Configuration]} section of {@code config.ini}, the
+ * The config of a run: the {@code [Configuration]} section of {@code config.ini}, the
  * {@code OCS_LOGIN_*} environment variables and the command line (in rising precedence), each value
- * checked as its {@link Setting} says, and every mistake named with where it was made.
- *
- * @param authority       the OpenID Connect issuer; for OCS it is {@code {Resource}/identity}
- * @param authoritySource where it came from, for messages: "{Resource}/identity (from Resource)", "--authority"
- * @param ocs             whether this is OCS (Resource is set): its default scope, its required tenant, its clients' rules
- * @param clientId        the client registered with the provider
- * @param tenantId        the OCS tenant, sent as {@code acr_values=tenant:{TenantId}}
- * @param scope           space-separated scopes; {@code openid ocsapi} for OCS by default
- * @param scopeSource     where the scope came from, for the {@code invalid_scope} hint
- * @param redirectUri     the loopback redirect URI registered on the client (RFC 8252 §7.3)
- * @param authParams      more authorization request parameters the provider needs (none of the flow's own)
- * @param source          the config file used, or what stood in for it, for the "config used" line
- * @param warnings        what is allowed but probably a mistake, one line each
+ * checked as its {@link Setting} says, and every mistake named with where it was made; the login
+ * gets the result, a {@link LoginConfig}.
  */
-public record LoginConfig(URI authority, String authoritySource, boolean ocs, String clientId, Optional<String> tenantId,
-        String scope, String scopeSource, URI redirectUri, Optional<Path> caFile, Map<String, String> authParams,
-        Optional<Path> clientSecretFile, String source, List<String> warnings) {
+final class ConfigFiles {
 
-    public static final String SECTION = "Configuration";
-    public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
-    /** The scope for OCS (Resource is set); any other OpenID Connect provider gets {@code openid}. */
-    public static final String DEFAULT_SCOPE = "openid ocsapi";
-    public static final String DEFAULT_OIDC_SCOPE = "openid";
+    static final String SECTION = "Configuration";
     /** An OCS tenant ID: a GUID. */
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /**
-     * What AuthParams may add to the authorization request: parameters that say how to sign in, or
-     * what to put in the token, and cannot change where the code goes or what binds it to this login
-     * ({@code request}, {@code response_mode}, {@code redirect_uri} and the flow's own cannot be set).
-     * OpenID Connect Core §3.1.2.1 and §5.5, RFC 8707 ({@code resource}), and the widespread
-     * {@code audience}; with the hints of Keycloak, Entra ID, Google and Auth0.
-     */
-    static final Set<String> AUTH_PARAMETERS = Set.of("ui_locales", "claims_locales", "login_hint", "id_token_hint", "prompt",
-            "max_age", "display", "acr_values", "claims", "resource", "audience", "kc_idp_hint", "kc_locale", "domain_hint", "hd",
-            "organization", "connection", "access_type", "include_granted_scopes");
 
-    /** The scopes, one by one. */
-    public List<String> scopes() {
-        return List.of(scope.strip().split("\\s+"));
-    }
-
-    /**
-     * The scope a machine asks for ({@code --client-credentials}): the configured Scope; else
-     * {@code ocsapi} for OCS; else none. Never {@code openid} by default: OpenID Connect is about a
-     * person signing in, and a machine gets no ID token.
-     */
-    public Optional<String> machineScope() {
-        if (!scopeSource.startsWith("the default")) {
-            return Optional.of(scope);
-        }
-        return ocs ? Optional.of("ocsapi") : Optional.empty();
-    }
-
-    /** The values given on the command line, which take precedence over the environment and the file. */
-    public record Overrides(Map<Setting, String> values) {
-        public static final Overrides NONE = new Overrides(Map.of());
-
-        String get(Setting setting) {
-            return values.get(setting);
-        }
-
-        /** These overrides, with {@code setting} given {@code value} as well. */
-        public Overrides with(Setting setting, String value) {
-            Map<Setting, String> more = new EnumMap<>(Setting.class);
-            more.putAll(values);
-            more.put(setting, value);
-            return new Overrides(Collections.unmodifiableMap(more));
-        }
+    private ConfigFiles() {
     }
 
     /**
@@ -94,7 +45,7 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
      * Windows), the first that exists. With everything required given by the environment or the
      * command line, no file is needed at all.
      */
-    public static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder)
+    static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder)
             throws LoginException {
         if (configFile != null) {
             return fromFile(configFile, overrides, environment);
@@ -134,7 +85,7 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
     }
 
     private static String userConfigFileHint() {
-        return "~/.config/ocs-pkce-login/config.ini";
+        return "~/.config/" + UserFolders.NAME + "/config.ini";
     }
 
     /** The user's own config file: {@code ${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login/config.ini}, or under %APPDATA% on Windows. */
@@ -142,18 +93,33 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
         return new UserFolders(environment).configFolder().resolve("config.ini");
     }
 
-    /** Reads {@code file} and applies {@code overrides}, without the environment's variables. */
-    public static LoginConfig load(Path file, Overrides overrides) throws LoginException {
-        return fromFile(file, overrides, Map.of());
-    }
-
     private static LoginConfig fromFile(Path file, Overrides overrides, Map<String, String> environment) throws LoginException {
-        return new Reader(file.toString(), IniFile.read(file), file.toAbsolutePath().getParent(), overrides, environment).config();
+        return new Reader(file.toString(), read(file), file.toAbsolutePath().getParent(), overrides, environment).config();
     }
 
     /** The config of an already read file (the demo's built-in one); {@code source} names it in messages. */
-    public static LoginConfig fromIni(String source, IniFile file, Overrides overrides) throws LoginException {
+    static LoginConfig fromIni(String source, IniFile file, Overrides overrides) throws LoginException {
         return new Reader(source, file, null, overrides, Map.of()).config();
+    }
+
+    /** {@code file}, read as INI: a missing file and one that is no small INI text file are said as config mistakes. */
+    static IniFile read(Path file) throws LoginException {
+        try {
+            return IniFile.read(file);
+        } catch (IniFile.Unreadable e) {
+            throw e.missing() ? new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, e.getMessage() + ": copy"
+                    + " config.placeholder.ini to config.ini and fill in [Configuration], or pass --config FILE", e)
+                    : new LoginException(LoginException.Exit.CONFIG_INVALID, e.getMessage(), e);
+        }
+    }
+
+    /** INI text, parsed: a line that does not parse is a config mistake. */
+    static IniFile parse(String source, List<String> lines) throws LoginException {
+        try {
+            return IniFile.parse(source, lines);
+        } catch (IniFile.Unreadable e) {
+            throw new LoginException(LoginException.Exit.CONFIG_INVALID, e.getMessage(), e);
+        }
     }
 
     /**
@@ -285,9 +251,9 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                         + " (acr_values=tenant:" + tenantId.get() + "); set one of them");
             }
             return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
-                    scope.orElse(ocs ? DEFAULT_SCOPE : DEFAULT_OIDC_SCOPE),
-                    scope.isPresent() ? where(Setting.SCOPE) : ocs ? "the default for OCS" : "the default for an OpenID Connect provider",
-                    redirectUri.isPresent() ? redirectUri(redirectUri.get()) : DEFAULT_REDIRECT_URI,
+                    scope.orElse(ocs ? LoginConfig.DEFAULT_SCOPE : LoginConfig.DEFAULT_OIDC_SCOPE),
+                    scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (ocs ? " for OCS" : " for an OpenID Connect provider"),
+                    redirectUri.isPresent() ? redirectUri(redirectUri.get()) : LoginConfig.DEFAULT_REDIRECT_URI,
                     file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
         }
 
@@ -413,10 +379,10 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
                     throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "has '" + Log.printable(pair, 40)
                             + "', not name=value (e.g. prompt=login&ui_locales=de)");
                 }
-                if (!AUTH_PARAMETERS.contains(name)) {
+                if (!LoginConfig.AUTH_PARAMETERS.contains(name)) {
                     throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets '" + Log.printable(name, 40)
                             + "', which it may not: it takes only parameters that cannot change where the code goes or what binds it"
-                            + " to this login (" + String.join(", ", new java.util.TreeSet<>(AUTH_PARAMETERS)) + "); the client,"
+                            + " to this login (" + String.join(", ", new java.util.TreeSet<>(LoginConfig.AUTH_PARAMETERS)) + "); the client,"
                             + " scope and redirect URI have settings of their own");
                 }
                 if (name.equals("prompt") && List.of(decoded.strip().split("\\s+")).contains("none")) {
@@ -450,7 +416,7 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
             if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || !Urls.isLoopback(uri.getHost())
                     || uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawFragment() != null || uri.getPort() > 65535) {
                 throw error(LoginException.Exit.CONFIG_INVALID, Setting.REDIRECT_URI, "must be an http URL on a loopback"
-                        + " host with a port from 0 to 65535 and a path, like " + DEFAULT_REDIRECT_URI + "; found '"
+                        + " host with a port from 0 to 65535 and a path, like " + LoginConfig.DEFAULT_REDIRECT_URI + "; found '"
                         + Log.printable(value, 200) + "'");
             }
             return uri;

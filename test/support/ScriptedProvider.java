@@ -1,3 +1,5 @@
+package support;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +19,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * as the test scripts it (a status and body, a flood, a truncated body, a redirect, or silence).
  * Only for failure tests; the end-to-end tests use a real Keycloak.
  */
-final class ScriptedProvider implements AutoCloseable {
+public final class ScriptedProvider implements AutoCloseable {
 
     /** What one request gets. */
     @FunctionalInterface
-    interface Answer {
+    public interface Answer {
         void write(OutputStream out) throws IOException, InterruptedException;
     }
 
     /** A request as received: method, path, body (the token request's form), and its head. */
-    record Request(String method, String path, String body, String head) {
+    public record Request(String method, String path, String body, String head) {
         Request(String method, String path, String body) {
             this(method, path, body, "");
         }
@@ -35,16 +37,16 @@ final class ScriptedProvider implements AutoCloseable {
     private final ServerSocket listener;
     /** An answer that depends on the request (a refresh or a code exchange at the same token endpoint). */
     @FunctionalInterface
-    interface ByRequest {
+    public interface ByRequest {
         Answer answer(Request request);
     }
 
     private final Map<String, ByRequest> answers = new ConcurrentHashMap<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    ScriptedProvider() throws IOException {
+    public ScriptedProvider() throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::accept, "scripted-provider");
         acceptor.setDaemon(true);
@@ -53,12 +55,12 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     /** The issuer, which is also the Authority to configure. */
-    URI issuer() {
+    public URI issuer() {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
     /** A valid discovery document for this provider, to change in tests. */
-    org.json.JSONObject discovery() {
+    public org.json.JSONObject discovery() {
         return new org.json.JSONObject()
                 .put("issuer", issuer().toString())
                 .put("authorization_endpoint", issuer() + "/authorize")
@@ -68,27 +70,27 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     /** Answers discovery with {@link #discovery()} as {@code change} makes it. */
-    ScriptedProvider discoveryWith(java.util.function.Consumer<org.json.JSONObject> change) {
+    public ScriptedProvider discoveryWith(java.util.function.Consumer<org.json.JSONObject> change) {
         org.json.JSONObject document = discovery();
         change.accept(document);
         return answer("/.well-known/openid-configuration", json(200, document.toString()));
     }
 
-    ScriptedProvider answer(String path, Answer answer) {
+    public ScriptedProvider answer(String path, Answer answer) {
         answers.put(path, request -> answer);
         return this;
     }
 
-    ScriptedProvider answerByRequest(String path, ByRequest answer) {
+    public ScriptedProvider answerByRequest(String path, ByRequest answer) {
         answers.put(path, answer);
         return this;
     }
 
-    static Answer json(int status, String body) {
+    public static Answer json(int status, String body) {
         return raw(status, "application/json", body);
     }
 
-    static Answer raw(int status, String contentType, String body) {
+    public static Answer raw(int status, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return out -> {
             out.write(head(status, "Content-Type: " + contentType + "\r\nContent-Length: " + bytes.length));
@@ -97,7 +99,7 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     /** Promises {@code promised} bytes, sends the start of the body, and closes. */
-    static Answer truncated(String start, int promised) {
+    public static Answer truncated(String start, int promised) {
         return out -> {
             out.write(head(200, "Content-Type: application/json\r\nContent-Length: " + promised));
             out.write(start.getBytes(StandardCharsets.UTF_8));
@@ -105,7 +107,7 @@ final class ScriptedProvider implements AutoCloseable {
     }
 
     /** A body of {@code megabytes} MiB of JSON-looking text, streamed. */
-    static Answer flood(int megabytes) {
+    public static Answer flood(int megabytes) {
         return out -> {
             out.write(head(200, "Content-Type: application/json\r\nContent-Length: " + (megabytes << 20)));
             byte[] chunk = "{\"a\":1}".repeat(1 << 14).substring(0, 1 << 16).getBytes(StandardCharsets.US_ASCII);
@@ -115,17 +117,17 @@ final class ScriptedProvider implements AutoCloseable {
         };
     }
 
-    static Answer redirect(String location) {
+    public static Answer redirect(String location) {
         return out -> out.write(head(302, "Location: " + location + "\r\nContent-Length: 0"));
     }
 
     /** Accepts the request and never answers (until this provider is closed). */
-    Answer silence() {
+    public Answer silence() {
         return out -> closed.await();
     }
 
     /** Sends the headers and the first bytes of a JSON answer, then nothing more. */
-    Answer headersThenSilence() {
+    public Answer headersThenSilence() {
         return out -> {
             out.write(head(200, "Content-Type: application/json\r\nContent-Length: 100"));
             out.write("{\"issuer\":".getBytes(StandardCharsets.US_ASCII));

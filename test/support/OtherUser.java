@@ -1,3 +1,5 @@
+package support;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * {@code useradd} when missing, and acting through {@code runuser}. That needs root, which CI is;
  * elsewhere the tests that need this user fail and say why (a skipped test would prove nothing).
  */
-final class OtherUser {
+public final class OtherUser {
 
-    static final String NAME = "ocs-mallory";
+    public static final String NAME = "ocs-mallory";
 
     private static OtherUser user;
 
@@ -24,7 +26,7 @@ final class OtherUser {
     }
 
     /** The other user, made now if it does not exist yet. */
-    static synchronized OtherUser get() {
+    public static synchronized OtherUser get() {
         if (user == null) {
             if (!"root".equals(System.getProperty("user.name"))) {
                 throw new AssertionError("This test needs a second local user (" + NAME + ") and creates it with useradd, which"
@@ -45,27 +47,27 @@ final class OtherUser {
         return user;
     }
 
-    int uid() {
+    public int uid() {
         return uid;
     }
 
     /** What a command printed (stdout and stderr together), and its exit code. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs {@code script} with {@code sh -c} as this user, and waits for it (at most a minute). */
-    Result sh(String script) throws IOException {
+    public Result sh(String script) throws IOException {
         return run(List.of("runuser", "-u", NAME, "--", "sh", "-c", script));
     }
 
     /** Starts {@code script} as this user in the background; the caller stops it. */
-    Process start(String script) throws IOException {
+    public Process start(String script) throws IOException {
         return new ProcessBuilder("runuser", "-u", NAME, "--", "sh", "-c", script).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** A new folder that everyone may write, like /tmp ({@code sticky}: 1777) or worse (0777): where two users meet. */
-    static Path sharedFolder(String prefix, boolean sticky) throws IOException {
+    public static Path sharedFolder(String prefix, boolean sticky) throws IOException {
         Path folder = Files.createTempDirectory(Path.of("/tmp"), prefix);
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
         if (sticky && run(List.of("chmod", "1777", folder.toString())).exitCode() != 0) {

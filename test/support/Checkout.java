@@ -1,3 +1,5 @@
+package support;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -5,12 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** A copy of this repository's files (what git tracks, and what is new and not ignored), as a user's checkout would be. */
-final class Checkout {
+public final class Checkout {
 
     private Checkout() {
     }
 
-    static Path copy(Path into) throws IOException {
+    public static Path copy(Path into) throws IOException {
         Files.createDirectories(into);
         Process listing = new ProcessBuilder("git", "ls-files", "--cached", "--others", "--exclude-standard", "-z").start();
         String files = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

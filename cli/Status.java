@@ -1,0 +1,76 @@
+package cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import login.LoginException;
+import login.Session;
+import login.TokenCache;
+import login.TokenResponse;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import system.Log;
+
+/**
+ * {@code --status}: the cached logins, one line each (or a JSON array): provider, client, tenant,
+ * scope, who signed in (from the validated ID token claims), the access token's expiry, and whether
+ * a refresh token is held. No token is ever printed, and no network call made.
+ */
+final class Status {
+
+    private Status() {
+    }
+
+    static void print(Session.CacheOptions cache, boolean json, PrintStream out, Log log) throws LoginException {
+        TokenCache tokens = TokenCache.in(cache.folder());
+        java.util.List<TokenCache.Listed> listed = tokens.list();
+        JSONArray all = new JSONArray();
+        Instant now = Instant.now();
+        for (TokenCache.Listed item : listed) {
+            try {
+                if (item.tokens().isEmpty()) {
+                    if (!json) {
+                        out.println(Log.printable(item.file(), 80) + ": " + item.problem() + " (it is replaced by the next login of its settings)");
+                    }
+                    continue;
+                }
+                line(item, json, now, all, out);
+            } catch (RuntimeException e) { // one entry that cannot be shown never hides the others
+                if (!json) {
+                    out.println(Log.printable(item.file(), 80) + ": damaged (it is replaced by the next login of its settings)");
+                }
+            }
+        }
+        if (json) {
+            out.println(Log.printableJson(all.toString(2)));
+        } else if (listed.isEmpty()) {
+            log.info("No cached logins in " + tokens.folder());
+        }
+        out.flush();
+    }
+
+    /** One entry: a line of text, or an object of the JSON array. */
+    private static void line(TokenCache.Listed item, boolean json, Instant now, JSONArray all, PrintStream out) {
+        TokenCache.Key key = item.key().orElseThrow();
+        TokenResponse entry = item.tokens().orElseThrow();
+        String user = key.machine() ? "(a machine: client credentials)" : entry.user().orElse("(no ID token)");
+        JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("tenant", key.tenant())
+                .put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
+                .put("readable_by_others", item.exposed());
+        entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
+        all.put(line);
+        if (!json) {
+            String expiry = entry.expiresAt().map(at -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(LocalDateTime.ofInstant(at, ZoneId.systemDefault())) + (at.isAfter(now)
+                    ? " (in " + Duration.between(now, at).getSeconds() + " s)" : " (expired)")).orElse("unknown");
+            out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60)
+                    + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
+                    + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
+                    + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")
+                    + (item.exposed() ? "  (readable by other users: the next run revokes and replaces it)" : ""));
+        }
+    }
+}
