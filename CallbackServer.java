@@ -165,17 +165,7 @@ final class CallbackServer implements AutoCloseable {
 
     /** Whether this login's response (a code, or a failure) came within {@code time}; false when the wait goes on. */
     boolean responded(Duration time) throws LoginException {
-        try {
-            code.get(time.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw cancelled();
-        }
+        return Listening.completes(code, time, "the authorization response");
     }
 
     /** Step 4: waits for this login's authorization response, then stops the server, whatever the outcome. */

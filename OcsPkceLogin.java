@@ -15,7 +15,8 @@
 //SOURCES cli/Demo.java cli/Overrides.java cli/Setting.java cli/Status.java cli/Suggestions.java
 //SOURCES login/AuthorizationRequest.java login/AuthorizationResponse.java login/BrowserSignIn.java login/ClientAuthentication.java
 //SOURCES login/DeviceLogin.java login/Endpoint.java login/FrontChannel.java login/Hints.java login/IdTokenValidator.java
-//SOURCES login/IdentityProvider.java login/Limits.java login/LoginConfig.java login/LoginException.java login/MachineLogin.java
+//SOURCES login/IdentityProvider.java login/Limits.java login/Listening.java login/LoginConfig.java login/LoginException.java
+//SOURCES login/MachineLogin.java
 //SOURCES login/Pages.java login/PasteBack.java login/ProviderConnection.java login/Session.java login/TokenCache.java
 //SOURCES login/TokenCheck.java login/TokenResponse.java login/Training.java
 //SOURCES system/Browser.java system/CaFile.java system/ChildProcess.java system/Html.java system/Http.java system/HttpFailure.java

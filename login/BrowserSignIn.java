@@ -21,23 +21,8 @@ public final class BrowserSignIn implements FrontChannel {
     @Override
     public Receiver listen(URI redirectUri) throws LoginException {
         CallbackServer server = CallbackServer.start(redirectUri);
-        return new Receiver() {
-            @Override
-            public URI redirectUri() {
-                return server.redirectUri();
-            }
-
-            @Override
-            public String awaitCode(IdentityProvider provider, AuthorizationRequest request, Addresses addresses, Duration timeout, Log log)
-                    throws LoginException {
-                return BrowserSignIn.this.awaitCode(server, provider, request, addresses, timeout, log);
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return new Listening(server.redirectUri(), (provider, request, addresses, timeout, log) -> awaitCode(server, provider, request,
+                addresses, timeout, log), server::close);
     }
 
     private String awaitCode(CallbackServer server, IdentityProvider provider, AuthorizationRequest request, Addresses addresses,
@@ -65,17 +50,8 @@ public final class BrowserSignIn implements FrontChannel {
                 + " this login cannot succeed: " + Hints.clientAndRedirectUri(request.clientId(), false,
                         server.redirectUri()));
         long end = System.nanoTime() + timeout.toNanos();
-        // An address printed for a person to open may be opened later than its pushed request lives: a new one then.
-        while (browser == Browser.NONE && address.expiresIn().isPresent()) {
-            Duration left = Duration.ofNanos(end - System.nanoTime());
-            if (left.isNegative() || server.responded(left.compareTo(address.expiresIn().get()) < 0 ? left : address.expiresIn().get())) {
-                break;
-            }
-            Duration expired = address.expiresIn().get();
-            address = addresses.next();
-            log.info("The address above has expired (its pushed request lasts " + expired.toSeconds() + " s); open this one instead"
-                    + Hints.lifetime(address) + ":");
-            log.info(address.url().toString());
+        if (browser == Browser.NONE) { // an address printed for a person to open, who may open it later than its pushed request lives
+            address = Listening.renewing(address, addresses, end, server::responded, "", log);
         }
         try {
             return server.awaitCode(Duration.ofNanos(Math.max(0, end - System.nanoTime())), timeout);

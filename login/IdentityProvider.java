@@ -109,12 +109,12 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
     }
 
     /**
-     * Whether {@code client} may revoke its tokens here: the revocation endpoint exists, and its list
-     * of client authentication methods (RFC 8414 §2), when there is one, has {@code none} or the client has a secret.
+     * Whether the provider says that its revocation endpoint takes a client without a secret: its list
+     * of client authentication methods (RFC 8414 §2), when there is one, has {@code none}. (Keycloak's
+     * lists no {@code none} and revokes for public clients all the same: the list alone decides nothing.)
      */
-    boolean revokesFor(ClientAuthentication client) {
-        return revocationEndpoint.isPresent() && (revocationEndpointAuthMethods.isEmpty() || revocationEndpointAuthMethods.contains("none")
-                || client instanceof ClientAuthentication.Secret);
+    boolean saysItRevokesForPublicClients() {
+        return revocationEndpointAuthMethods.isEmpty() || revocationEndpointAuthMethods.contains("none");
     }
 
     /**

@@ -117,23 +117,10 @@ public final class PasteBack implements FrontChannel {
             throw new LoginException(LoginException.Exit.CONFIG_INVALID, "--paste needs the redirect URI's registered port,"
                     + " not 0 (" + redirectUri + ")");
         }
-        return new Receiver() {
-            @Override
-            public URI redirectUri() {
-                return redirectUri;
-            }
-
-            @Override
-            public String awaitCode(IdentityProvider provider, AuthorizationRequest request, Addresses addresses, Duration timeout, Log log)
-                    throws LoginException {
-                return PasteBack.this.awaitCode(redirectUri, provider, request, addresses, timeout, log);
-            }
-
-            @Override
-            public void close() {
-                // nothing listens
-            }
-        };
+        return new Listening(redirectUri, (provider, request, addresses, timeout, log) -> awaitCode(redirectUri, provider, request,
+                addresses, timeout, log), () -> {
+                    // nothing listens
+                });
     }
 
     private String awaitCode(URI redirectUri, IdentityProvider provider, AuthorizationRequest request, Addresses addresses,
@@ -154,13 +141,8 @@ public final class PasteBack implements FrontChannel {
             }
             CompletableFuture<String> line = nextLine();
             // An address that refers to a pushed request lasts as long as that request: a new one when it has expired.
-            while (address.expiresIn().isPresent() && !arrives(line, address.expiresIn().get(), deadline)) {
-                Duration expired = address.expiresIn().get();
-                address = addresses.next();
-                log.info("The address above has expired (its pushed request lasts " + expired.toSeconds() + " s); open this one instead"
-                        + Hints.lifetime(address) + ", then paste:");
-                log.info(address.url().toString());
-            }
+            address = Listening.renewing(address, addresses, deadline, time -> Listening.completes(line, time, "the pasted address"),
+                    ", then paste", log);
             String pasted = next(line, deadline, timeout);
             if (pasted == null) {
                 throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "The input ended before the address was pasted");
@@ -189,25 +171,6 @@ public final class PasteBack implements FrontChannel {
                 return null;
             }
         });
-    }
-
-    /** Whether {@code line} arrives within {@code time}; true too when the time left before {@code deadline} is shorter. */
-    private static boolean arrives(CompletableFuture<String> line, Duration time, long deadline) throws LoginException {
-        long left = deadline - System.nanoTime();
-        if (left <= time.toNanos()) {
-            return true; // the last wait is next()'s, which says when the time is up
-        }
-        try {
-            line.get(time.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LoginException(LoginException.Exit.CANCELLED, "Interrupted while waiting for the pasted address");
-        }
     }
 
     /** The line, within what is left of the time. */

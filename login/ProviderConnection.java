@@ -216,7 +216,9 @@ public final class ProviderConnection implements AutoCloseable {
         form.put("token", refreshToken);
         form.put("token_type_hint", "refresh_token");
         Http.Answer answer = post(Endpoint.REVOCATION, endpoint, form);
-        if (answer.status() == 401 || answer.status() == 403) {
+        boolean clientRefused = answer.object().map(body -> "invalid_client".equals(body.opt("error"))
+                || "unauthorized_client".equals(body.opt("error"))).orElse(false);
+        if (answer.status() == 401 || answer.status() == 403 || clientRefused) {
             throw new LoginException.TokenError("the revocation", Endpoint.REVOCATION, answer.status(), answer.describe());
         }
         if (answer.status() != 200) {

@@ -152,16 +152,12 @@ public final class Session {
             log.info("The provider has no revocation_endpoint, so " + what + " stays valid there until it expires");
             return;
         }
-        String onlyAuthenticated = "The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so " + what
-                + " stays valid there until it expires";
-        if (!provider.revokesFor(connection.client())) {
-            log.info(onlyAuthenticated + " (its revocation_endpoint_auth_methods_supported lists no 'none')");
-            return;
-        }
         try {
             connection.revoke(refreshToken);
-        } catch (LoginException.TokenError refused) {
-            log.info(onlyAuthenticated + " (it answered HTTP " + refused.httpStatus() + ")");
+        } catch (LoginException.TokenError refused) { // the client's authentication was refused: nothing this client can do
+            log.info("The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so " + what + " stays valid"
+                    + " there until it expires (it answered HTTP " + refused.httpStatus() + (provider.saysItRevokesForPublicClients() ? ""
+                    : "; its revocation_endpoint_auth_methods_supported lists no 'none'") + ")");
             return;
         }
         log.info("Revoked " + what + " at " + provider.revocationEndpoint().get());

@@ -235,7 +235,7 @@ class CacheEndToEndTest extends WithChromium {
         try (var files = Files.list(logs)) {
             for (Path log : files.toList()) {
                 String classes = Files.readString(log);
-                if (classes.contains(" OcsPkceLogin ")) {
+                if (classes.contains(" cli.OcsPkceLogin ")) {
                     tool = classes;
                 }
             }

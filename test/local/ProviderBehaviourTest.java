@@ -53,19 +53,9 @@ class ProviderBehaviourTest {
         return (refreshToken == null ? tokens : tokens.put("refresh_token", refreshToken)).toString();
     }
 
-    /** A browser that signs in at once: the provider's front channel answers with a code (or, for a pushed request, the same). */
+    /** A browser that signs in at once at the scripted provider. */
     private Browser signingIn() {
-        Browser answering = Cli.answeringWith(Map.of("code", "the-code"));
-        return url -> {
-            opened.add(url);
-            if (url.getRawQuery().contains("request_uri=")) { // a pushed request: the state and redirect URI were pushed
-                ScriptedProvider.Request request = provider.requests.stream().filter(r -> r.path().equals("/par")).reduce((a, b) -> b)
-                        .orElseThrow();
-                answering.open(URI.create(provider.issuer() + "/authorize?" + request.body()));
-            } else {
-                answering.open(url);
-            }
-        };
+        return provider.signingIn(opened);
     }
 
     private Cli.Run login(String... extra) {

@@ -58,19 +58,13 @@ class StricterProvidersTest {
         return (scope == null ? tokens : tokens.put("scope", scope)).toString();
     }
 
-    /** A browser that signs in at once: with the request's own query, or the last pushed request's. */
+    /** A browser that signs in at once at the scripted provider. */
     private Browser signingIn() {
-        Browser answering = Cli.answeringWith(Map.of("code", "the-code"));
-        return url -> {
-            opened.add(url);
-            answering.open(url.getRawQuery().contains("request_uri=") ? lastPushed() : url);
-        };
+        return provider.signingIn(opened);
     }
 
-    /** The authorization URL of the last pushed request, as the provider would send the browser on. */
     private URI lastPushed() {
-        return URI.create(provider.issuer() + "/authorize?" + provider.requests.stream().filter(r -> r.path().equals("/par"))
-                .reduce((a, b) -> b).orElseThrow().body());
+        return provider.lastPushed();
     }
 
     private List<String> args(String... extra) {
@@ -129,14 +123,14 @@ class StricterProvidersTest {
     void logoutWhereRevocationNeedsASecretRemovesTheTokensAndSaysSo() throws Exception {
         provider.discoveryWith(document -> document.put("revocation_endpoint", provider.issuer() + "/revoke")
                 .put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic")));
+        provider.answer("/revoke", ScriptedProvider.json(400, "{\"error\":\"invalid_client\"}"));
         assertEquals(0, login().exitCode());
         Cli.Run listed = login("--logout");
         assertEquals(0, listed.exitCode(), listed.toString());
         assertTrue(listed.err().contains("The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so the"
-                + " refresh token stays valid there until it expires (its revocation_endpoint_auth_methods_supported lists no 'none')"),
-                listed.err());
+                + " refresh token stays valid there until it expires (it answered HTTP 400; its revocation_endpoint_auth_methods_supported"
+                + " lists no 'none')"), listed.err());
         assertTrue(listed.err().contains("Removed the cached tokens"), listed.err());
-        assertEquals(0, requestsTo("/revoke"));
 
         provider.discoveryWith(document -> document.put("revocation_endpoint", provider.issuer() + "/revoke"));
         provider.answer("/revoke", ScriptedProvider.raw(401, "text/plain", ""));

@@ -76,6 +76,25 @@ public final class ScriptedProvider implements AutoCloseable {
         return answer("/.well-known/openid-configuration", json(200, document.toString()));
     }
 
+    /**
+     * A browser that signs in at once at this provider, noting each address it is sent to in
+     * {@code opened}: the front channel answers with a code; for a pushed request (RFC 9126), with the
+     * state and redirect URI of the last request pushed.
+     */
+    public system.Browser signingIn(List<URI> opened) {
+        system.Browser answering = Cli.answeringWith(Map.of("code", "the-code"));
+        return url -> {
+            opened.add(url);
+            answering.open(url.getRawQuery().contains("request_uri=") ? lastPushed() : url);
+        };
+    }
+
+    /** The authorization URL of the last pushed request, as the provider sends the browser on with it. */
+    public URI lastPushed() {
+        return URI.create(issuer() + "/authorize?" + requests.stream().filter(r -> r.path().equals("/par")).reduce((a, b) -> b)
+                .orElseThrow().body());
+    }
+
     public ScriptedProvider answer(String path, Answer answer) {
         answers.put(path, request -> answer);
         return this;
