@@ -136,7 +136,7 @@ public final class OcsPkceLogin {
                 case DEVICE -> (opener, left) -> DeviceLogin.login(opener.open(), config, chosen, left, log);
                 case CLIENT_CREDENTIALS -> (opener, left) -> MachineLogin.login(opener.open(), config, log);
             };
-            TokenResponse tokens = Session.tokens(config, key, arguments.cache(), limits, log, connect, grant);
+            TokenResponse tokens = Session.tokens(config, key, client, arguments.cache(), limits, log, connect, grant);
             out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toJson(Instant.now()).toString(2))
                     : tokens.accessToken());
         }

@@ -22,12 +22,12 @@
 //SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/ReadmeTest.java test/unit/SourcesTest.java
 //SOURCES test/unit/TokenCacheTest.java
 //SOURCES test/local/AnotherLocalUserTest.java test/local/CallbackServerTest.java test/local/DeviceFlowTest.java
-//SOURCES test/local/FaultyProviderTest.java test/local/HeadlessTest.java test/local/LauncherTest.java
+//SOURCES test/local/FaultyProviderTest.java test/local/HeadlessTest.java test/local/HybridClientTest.java test/local/LauncherTest.java
 //SOURCES test/local/MachineAndStatusTest.java test/local/ProviderBehaviourTest.java test/local/StricterProvidersTest.java
 //SOURCES test/e2e/CacheEndToEndTest.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
 //SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java test/e2e/HostileCallbackTest.java
-//SOURCES test/e2e/HostileClient.java test/e2e/MachineLoginTest.java test/e2e/OidcProviderTest.java test/e2e/SlowFlood.java
-//SOURCES test/e2e/TlsAndProxyTest.java
+//SOURCES test/e2e/HostileClient.java test/e2e/KeycloakHybridClientTest.java test/e2e/MachineLoginTest.java
+//SOURCES test/e2e/OcsLikeProviderTest.java test/e2e/OidcProviderTest.java test/e2e/SlowFlood.java test/e2e/TlsAndProxyTest.java
 
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -34,8 +34,10 @@ final class ClientSecret {
                     + " environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or in a file only you can read (chmod 600) named by"
                     + " ClientSecretFile in config.ini or --client-secret-file; never on the command line");
         }
-        return secret.<ClientAuthentication>map(chars -> new ClientAuthentication.Secret(config.clientId(), chars))
-                .orElseGet(() -> new ClientAuthentication.None(config.clientId()));
+        String where = "the environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or a 0600 file named by "
+                + Setting.CLIENT_SECRET_FILE.key + " or " + Setting.CLIENT_SECRET_FILE.option();
+        return secret.<ClientAuthentication>map(chars -> new ClientAuthentication.Secret(config.clientId(), chars, where))
+                .orElseGet(() -> new ClientAuthentication.None(config.clientId(), where));
     }
 
     /**

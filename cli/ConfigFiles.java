@@ -250,9 +250,14 @@ final class ConfigFiles {
                 throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets acr_values, which TenantId sends"
                         + " (acr_values=tenant:" + tenantId.get() + "); set one of them");
             }
+            // OCS gives a refresh token only to a Hybrid client (one with a secret) that asks for offline_access
+            boolean withSecret = environment.get(Setting.CLIENT_SECRET_VARIABLE) != null && !environment.get(Setting.CLIENT_SECRET_VARIABLE)
+                    .isBlank() || value(Setting.CLIENT_SECRET_FILE).isPresent();
             return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
-                    scope.orElse(ocs ? LoginConfig.DEFAULT_SCOPE : LoginConfig.DEFAULT_OIDC_SCOPE),
-                    scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (ocs ? " for OCS" : " for an OpenID Connect provider"),
+                    scope.orElse(!ocs ? LoginConfig.DEFAULT_OIDC_SCOPE : withSecret ? LoginConfig.DEFAULT_SCOPE + " offline_access"
+                            : LoginConfig.DEFAULT_SCOPE),
+                    scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (!ocs ? " for an OpenID Connect provider"
+                            : withSecret ? " for OCS with a client secret (a Hybrid client)" : " for OCS"),
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : LoginConfig.DEFAULT_REDIRECT_URI,
                     file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
         }

@@ -16,11 +16,13 @@ enum Setting {
     TENANT_ID("TenantId", "ID", Kind.TEXT, "OCS tenant, sent as acr_values=tenant:{ID}"),
     CLIENT_ID("ClientId", "ID", Kind.TEXT, "The client registered for Authorization Code + PKCE"),
     AUTHORITY("Authority", "URL", Kind.PROVIDER_URL, "The issuer of another OpenID Connect provider"),
-    SCOPE("Scope", "SCOPES", Kind.TEXT, "Scopes (default: openid ocsapi for OCS, else openid)"),
+    SCOPE("Scope", "SCOPES", Kind.TEXT, "Scopes (default: openid ocsapi for OCS, and offline_access with a"
+            + " client secret; else openid)"),
     REDIRECT_URI("RedirectUri", "URL", Kind.REDIRECT_URI, "Default: " + LoginConfig.DEFAULT_REDIRECT_URI),
     CA_FILE("CaFile", "PEM", Kind.FILE, "CA certificates to trust besides Java's own"),
     AUTH_PARAMS("AuthParams", "a=b&c=d", Kind.PARAMETERS, "More parameters for the authorization request"),
-    CLIENT_SECRET_FILE("ClientSecretFile", "FILE", Kind.FILE, "A 0600 file with a client secret");
+    CLIENT_SECRET_FILE("ClientSecretFile", "FILE", Kind.FILE, "A 0600 file with the client's secret (a machine, an"
+            + " OCS Hybrid client), or " + Setting.CLIENT_SECRET_VARIABLE);
 
     /** How a value is checked (by {@link LoginConfig}). */
     enum Kind {

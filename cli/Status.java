@@ -15,7 +15,8 @@ import org.json.JSONObject;
 import system.Log;
 
 /**
- * {@code --status}: the cached logins, one line each (or a JSON array): provider, client, tenant,
+ * {@code --status}: the cached logins, one line each (or a JSON array): provider, client (and its
+ * kind: public, or confidential with a secret), tenant,
  * scope, who signed in (from the validated ID token claims), the access token's expiry, and whether
  * a refresh token is held. No token is ever printed, and no network call made.
  */
@@ -57,8 +58,9 @@ final class Status {
         TokenCache.Key key = item.key().orElseThrow();
         TokenResponse entry = item.tokens().orElseThrow();
         String user = key.machine() ? "(a machine: client credentials)" : entry.user().orElse("(no ID token)");
-        JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("tenant", key.tenant())
-                .put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
+        String kind = key.machine() ? "confidential" : item.clientKind().orElse("public");
+        JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("client", kind)
+                .put("tenant", key.tenant()).put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
                 .put("readable_by_others", item.exposed());
         entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
         all.put(line);
@@ -66,7 +68,7 @@ final class Status {
             String expiry = entry.expiresAt().map(at -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
                     .format(LocalDateTime.ofInstant(at, ZoneId.systemDefault())) + (at.isAfter(now)
                     ? " (in " + Duration.between(now, at).getSeconds() + " s)" : " (expired)")).orElse("unknown");
-            out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60)
+            out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60) + " (" + kind + ")"
                     + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
                     + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
                     + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")

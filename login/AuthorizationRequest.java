@@ -20,11 +20,12 @@ public record AuthorizationRequest(String clientId, String scope, Optional<Strin
      * A request with a fresh {@code code_verifier}, {@code state} and {@code nonce}, and the
      * parameters the provider needs besides the flow's: {@code AuthParams}, and {@code prompt=consent}
      * with {@code offline_access}, which OpenID Connect Core §11 requires for a refresh token that
-     * outlives the session (a strict provider otherwise grants the scope without offline access).
+     * outlives the session (a strict provider otherwise grants the scope without offline access);
+     * not for OCS, which grants it to a Hybrid client allowed refresh tokens, with no consent page.
      */
     public static AuthorizationRequest create(LoginConfig config) {
         Map<String, String> extra = new LinkedHashMap<>(config.authParams());
-        if (config.scopes().contains("offline_access")) {
+        if (config.scopes().contains("offline_access") && !config.ocs()) { // OCS grants it to a Hybrid client without a consent page
             String prompt = extra.getOrDefault("prompt", "").strip();
             if (!java.util.List.of(prompt.split("\\s+")).contains("consent")) {
                 extra.put("prompt", (prompt + " consent").strip());

@@ -18,6 +18,9 @@ public sealed interface ClientAuthentication {
 
     String clientId();
 
+    /** Where the user configures a secret, for messages: the command line says (its settings' names are its own). */
+    String whereTheSecretGoes();
+
     /** Adds this client to {@code form}; the {@code Authorization} header it needs, if any. */
     Optional<String> applyTo(Map<String, Object> form, List<String> methodsSupported);
 
@@ -25,7 +28,7 @@ public sealed interface ClientAuthentication {
     String kind();
 
     /** A public client: no secret (RFC 8252 §8.4: a native app cannot keep one). */
-    record None(String clientId) implements ClientAuthentication {
+    record None(String clientId, String whereTheSecretGoes) implements ClientAuthentication {
         @Override
         public Optional<String> applyTo(Map<String, Object> form, List<String> methodsSupported) {
             form.put("client_id", clientId);
@@ -39,7 +42,7 @@ public sealed interface ClientAuthentication {
     }
 
     /** A confidential client, with its secret; which is never shown. */
-    record Secret(String clientId, char[] secret) implements ClientAuthentication {
+    record Secret(String clientId, char[] secret, String whereTheSecretGoes) implements ClientAuthentication {
         @Override
         public Optional<String> applyTo(Map<String, Object> form, List<String> methodsSupported) {
             if (methodsSupported.contains("client_secret_post") && !methodsSupported.contains("client_secret_basic")) {

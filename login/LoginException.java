@@ -133,6 +133,11 @@ public class LoginException extends Exception {
             return hint == null ? super.getMessage() : super.getMessage() + ": " + hint;
         }
 
+        /** The message without the hint {@link #because} added. */
+        String unhinted() {
+            return super.getMessage();
+        }
+
         /** The HTTP status of the token endpoint's answer; 0 for an authorization response. */
         public int httpStatus() {
             return httpStatus;
@@ -143,6 +148,18 @@ public class LoginException extends Exception {
     public static final class AuthorizationError extends OAuthError {
         AuthorizationError(String error, String errorDescription) {
             super(Exit.AUTHORIZATION_FAILED, "The identity provider refused the authorization", 0, error, errorDescription);
+        }
+    }
+
+    /**
+     * The provider refused the client itself (RFC 6749 §5.2: {@code invalid_client}, or HTTP 401): a
+     * wrong or expired secret, or none where the client needs one. Not a refusal of what was sent (the
+     * code, the refresh token), which stays good: a refresh refused so keeps the cached tokens.
+     */
+    public static final class ClientRefused extends OAuthError {
+        ClientRefused(TokenError refused, String hint) {
+            super(refused.exit(), refused.unhinted(), refused.error(), refused.errorDescription().orElse(null), refused.httpStatus());
+            because(hint);
         }
     }
 

@@ -117,9 +117,14 @@ public final class ProviderConnection implements AutoCloseable {
                 ? ")" : ", which also helps where a provider ignores AuthParams in a pushed request)")));
         Http.Answer answer = post(Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint, new LinkedHashMap<>(request.parameters(redirectUri)));
         if (answer.status() != 201 && answer.status() != 200) {
+            if (clientRefused(answer)) { // RFC 9126 §2.1: the client authenticates here, so a wrong secret is known before the browser
+                throw refusalOfTheClient(answer, Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint);
+            }
             LoginException refused = refusal(answer, "the authorization request", Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint);
             if (refused instanceof LoginException.OAuthError oauth && !"invalid_scope".equals(oauth.error())) {
-                throw oauth.because(Hints.clientAndRedirectUri(client.clientId(), client instanceof ClientAuthentication.Secret, redirectUri));
+                throw oauth.because(Hints.clientAndRedirectUri(client.clientId(), client instanceof ClientAuthentication.Secret, redirectUri)
+                        + (answer.status() == 401 ? "; a client with a secret (an OCS Hybrid client) needs it in " + client.whereTheSecretGoes()
+                                : ""));
             }
             throw refused;
         }
@@ -218,6 +223,9 @@ public final class ProviderConnection implements AutoCloseable {
         Http.Answer answer = post(Endpoint.REVOCATION, endpoint, form);
         boolean clientRefused = answer.object().map(body -> "invalid_client".equals(body.opt("error"))
                 || "unauthorized_client".equals(body.opt("error"))).orElse(false);
+        if (client instanceof ClientAuthentication.Secret && clientRefused(answer)) {
+            throw refusalOfTheClient(answer, Endpoint.REVOCATION, endpoint); // its secret, which a public client's refusal is not about
+        }
         if (answer.status() == 401 || answer.status() == 403 || clientRefused) {
             throw new LoginException.TokenError("the revocation", Endpoint.REVOCATION, answer.status(), answer.describe());
         }
@@ -243,13 +251,41 @@ public final class ProviderConnection implements AutoCloseable {
         }
     }
 
-    /** A request to the token endpoint: its successful response (RFC 6749 §5.1), or the refusal as a typed failure (§5.2). */
+    /**
+     * A request to the token endpoint: its successful response (RFC 6749 §5.1), or the refusal as a
+     * typed failure (§5.2). A refusal of the client itself ({@code invalid_client}, RFC 6749 §5.2) names
+     * the secret as the cause, not what was sent: a wrong one, or one that a confidential client lacks.
+     */
     private JSONObject token(Map<String, Object> form, String refused) throws LoginException {
         Http.Answer answer = post(Endpoint.TOKEN, provider.tokenEndpoint(), form);
         if (answer.status() >= 200 && answer.status() < 300) {
             return json(answer, Endpoint.TOKEN, provider.tokenEndpoint());
         }
-        throw refusal(answer, refused, Endpoint.TOKEN, provider.tokenEndpoint());
+        if (!clientRefused(answer)) {
+            throw refusal(answer, refused, Endpoint.TOKEN, provider.tokenEndpoint());
+        }
+        throw refusalOfTheClient(answer, Endpoint.TOKEN, provider.tokenEndpoint());
+    }
+
+    /**
+     * Whether the provider refused the client itself: {@code invalid_client}; or, for a client with a
+     * secret, HTTP 401, which RFC 6749 §5.2 keeps for a failed client authentication whatever code comes
+     * with it (Keycloak sends {@code unauthorized_client} from its token endpoint, {@code invalid_request}
+     * from its pushed one). A public client's bare 401 is a refusal of what it sent, as before.
+     */
+    private boolean clientRefused(Http.Answer answer) {
+        return answer.object().map(body -> "invalid_client".equals(body.opt("error"))).orElse(false)
+                || answer.status() == 401 && client instanceof ClientAuthentication.Secret;
+    }
+
+    /** The refusal of the client, naming its secret as the cause: a wrong one, or none where the client needs one. */
+    private LoginException refusalOfTheClient(Http.Answer answer, Endpoint endpoint, URI url) {
+        boolean secret = client instanceof ClientAuthentication.Secret;
+        LoginException failure = refusal(answer, secret ? "the client's secret" : "the client", endpoint, url);
+        return failure instanceof LoginException.TokenError refused ? new LoginException.ClientRefused(refused, secret
+                ? "check that the secret configured is client " + client.clientId() + "'s (it is read from " + client.whereTheSecretGoes() + ")"
+                : "a confidential client (an OCS Hybrid client, or one whose provider asks for client authentication) needs its secret: "
+                        + client.whereTheSecretGoes()) : failure;
     }
 
     /** A form POST of the back channel, as this client (its client_id, and its secret where it has one). */

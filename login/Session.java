@@ -39,8 +39,8 @@ public final class Session {
      * The tokens for {@code config}'s entry {@code key} (a person's login, or a machine's): from the
      * cache, by a refresh, or by {@code grant}.
      */
-    public static TokenResponse tokens(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log,
-            ProviderConnection.Opener opener, Grant grant) throws LoginException {
+    public static TokenResponse tokens(LoginConfig config, TokenCache.Key key, ClientAuthentication client, CacheOptions cache,
+            Limits limits, Log log, ProviderConnection.Opener opener, Grant grant) throws LoginException {
         long started = System.nanoTime();
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
@@ -64,7 +64,7 @@ public final class Session {
                     return cached.get().tokens();
                 }
                 if (cached.isPresent() && cached.get().tokens().refreshToken().isPresent()) {
-                    Optional<TokenResponse> refreshed = refresh(cached.get().tokens(), log, connection.open(), entry);
+                    Optional<TokenResponse> refreshed = refresh(cached.get().tokens(), client, log, connection.open(), entry);
                     if (refreshed.isPresent()) {
                         return refreshed.get();
                     }
@@ -75,7 +75,7 @@ public final class Session {
                             + "; signing in again: with the provider's session that is usually one click");
                 }
                 TokenResponse signedIn = withScopeHint(config, key, () -> grant.tokens(connection, left));
-                keep(entry, signedIn, log);
+                keep(entry, signedIn, client, log);
                 return signedIn;
             }
         }
@@ -85,14 +85,17 @@ public final class Session {
      * The refresh token grant, checked by {@link TokenCheck#ofRefresh}; the entry is updated. When the
      * provider refuses the refresh token (any 4xx, with or without RFC 6749's error object), the entry
      * is dropped and nothing returned: the caller signs in again. A provider that cannot be reached,
-     * or fails, is an error, and the entry stays for the next run.
+     * or fails, or refuses the client's secret (which a sign-in would not mend), is an error, and the
+     * entry stays for the next run.
      */
-    private static Optional<TokenResponse> refresh(TokenResponse cached, Log log, ProviderConnection connection, TokenCache.Locked entry)
-            throws LoginException {
+    private static Optional<TokenResponse> refresh(TokenResponse cached, ClientAuthentication client, Log log, ProviderConnection connection,
+            TokenCache.Locked entry) throws LoginException {
         log.info("Refreshing the access token at " + connection.provider().tokenEndpoint() + " (no browser needed)");
         TokenResponse refreshed;
         try {
             refreshed = connection.refresh(cached);
+        } catch (LoginException.ClientRefused refusal) { // the secret, not the refresh token: kept for when the secret is right
+            throw new LoginException(refusal.exit(), refusal.getMessage() + "; the cached tokens were kept", refusal);
         } catch (LoginException.TokenError refusal) {
             entry.delete();
             String why = refusal.error().isEmpty() ? refusal.errorDescription().orElse("HTTP " + refusal.httpStatus())
@@ -105,7 +108,7 @@ public final class Session {
                     + " refresh again; --force-login signs in now instead", e);
         }
         TokenResponse updated = cached.refreshedWith(refreshed);
-        keep(entry, updated, log);
+        keep(entry, updated, client, log);
         log.info("Got a new access token" + updated.validFor() + "; it goes to stdout");
         return Optional.of(updated);
     }
@@ -114,9 +117,9 @@ public final class Session {
      * Writes {@code tokens} to the cache; tokens that were obtained are printed even when they cannot be
      * kept (a read-only folder, a full disk): one line says why, and the next run signs in again.
      */
-    private static void keep(TokenCache.Locked entry, TokenResponse tokens, Log log) {
+    private static void keep(TokenCache.Locked entry, TokenResponse tokens, ClientAuthentication client, Log log) {
         try {
-            entry.write(tokens);
+            entry.write(tokens, client.kind());
         } catch (LoginException e) {
             log.info("warning: " + e.getMessage() + "; the token is printed all the same, but the next run cannot use it");
         }

@@ -114,7 +114,8 @@ public final class TokenCache {
      * One entry as --status shows it: its key, what it holds, and whether others could read it; or
      * why it cannot be shown.
      */
-    public record Listed(String file, Optional<Key> key, Optional<TokenResponse> tokens, boolean exposed, String problem) {
+    public record Listed(String file, Optional<Key> key, Optional<TokenResponse> tokens, Optional<String> clientKind, boolean exposed,
+            String problem) {
     }
 
     /** Every entry of the cache, read without a lock and without the network (for --status); none when there is no cache yet. */
@@ -139,13 +140,13 @@ public final class TokenCache {
                     Optional<Key> key = Key.fromJson(json.optJSONObject("key"));
                     JSONObject tokens = json.optJSONObject("tokens");
                     if (!FORMAT.equals(json.opt("format")) || key.isEmpty() || tokens == null) {
-                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), false, "not an entry of this version"));
+                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, "not an entry of this version"));
                         continue;
                     }
                     listed.add(new Listed(name, key, Optional.of(TokenResponse.kept(tokens, expiresAt(json))),
-                            contents.get().readableByOthers(), ""));
+                            json.opt("client") instanceof String kind ? Optional.of(kind) : Optional.empty(), contents.get().readableByOthers(), ""));
                 } catch (JSONException | java.time.DateTimeException e) {
-                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), false, "damaged"));
+                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, "damaged"));
                 }
             }
         } catch (PrivateFolder.Unsafe e) {
@@ -312,13 +313,13 @@ public final class TokenCache {
         }
 
         /** Replaces the entry, atomically. */
-        void write(TokenResponse tokens) throws LoginException {
+        void write(TokenResponse tokens, String clientKind) throws LoginException {
             JSONObject response = tokens.toJson(Instant.now());
             response.remove("expires_in"); // the entry says when, once: expires_at
             response.remove("expires_at");
             JSONObject json = new JSONObject().put("format", FORMAT).put("key", key.toJson())
                     .put("expires_at", tokens.expiresAt().map(Instant::getEpochSecond).orElse(null))
-                    .put("tokens", response);
+                    .put("client", clientKind).put("tokens", response);
             byte[] bytes = json.toString(2).getBytes(StandardCharsets.UTF_8);
             if (bytes.length > MAX_ENTRY_BYTES) {
                 throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens are not cached: with "

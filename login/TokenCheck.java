@@ -55,6 +55,10 @@ final class TokenCheck {
     TokenResponse ofLogin(JSONObject json, String nonce, Log log) throws LoginException {
         TokenResponse tokens = accessToken(json);
         sayWhatWasNotGranted(tokens, config.scopes(), log);
+        if (config.ocs() && tokens.refreshToken().isEmpty() && !config.scopes().contains("offline_access")) {
+            log.info("This OCS client gets no refresh token (an Authorization Code client never does): a run after this token expires"
+                    + " signs in again; a Hybrid client stays signed in (README, \"Stay signed in on OCS\")");
+        }
         if (tokens.idToken().isEmpty() && json.opt("id_token") == null && !config.scopes().contains("openid")) {
             return tokens;
         }
@@ -130,7 +134,8 @@ final class TokenCheck {
         String client = " for client " + Log.printable(config.clientId(), 80);
         if (missing.remove("offline_access")) {
             log.info("warning: no refresh token came, though the scope asked for offline_access: the next run signs in again once"
-                    + " this token expires (ask the provider's admin to allow offline access" + client + ")");
+                    + " this token expires (" + (config.ocs() ? "in OCS only a Hybrid client with Allow Refresh Token gets one: check the settings"
+                    : "ask the provider's admin to allow offline access") + client + ")");
         }
         if (!missing.isEmpty()) {
             log.info("warning: the provider did not grant " + Log.printable(String.join(" ", missing), 200) + " of the scope asked for"

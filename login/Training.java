@@ -84,7 +84,7 @@ public final class Training {
             try (TokenCache.Locked entry = new TokenCache(folder.resolve("tokens")).open(TokenCache.Key.of(config), Duration.ofSeconds(1),
                     quiet)) {
                 entry.read(quiet);
-                entry.write(tokens);
+                entry.write(tokens, "public");
                 entry.read(quiet).orElseThrow().tokens().toJson(now);
                 entry.delete();
             }

@@ -255,7 +255,7 @@ class CacheEndToEndTest extends WithChromium {
         Cli.Run status = Cli.run(Browser.NONE, "--status", "--cache-dir", cacheDir.toString());
         assertEquals(0, status.exitCode(), status.toString());
         String line = status.out().strip();
-        assertTrue(line.startsWith(TestKeycloak.issuer() + "  client " + SHORT_LIVED + "  scope 'openid ocsapi'  user demo  expires "),
+        assertTrue(line.startsWith(TestKeycloak.issuer() + "  client " + SHORT_LIVED + " (public)  scope 'openid ocsapi'  user demo  expires "),
                 status.out());
         assertTrue(line.endsWith("refresh token: yes"), line);
         assertFalse(status.out().contains(login.out().strip()) || status.out().contains(cachedTokens(SHORT_LIVED).getString("access_token")),

@@ -107,7 +107,7 @@ class EndToEndTest extends WithChromium {
 
     /** The demo's connection to the test Keycloak, as a public client; steps 1 done. */
     private static ProviderConnection connection(LoginConfig config) throws LoginException {
-        return ProviderConnection.open(config, new ClientAuthentication.None(config.clientId()),
+        return ProviderConnection.open(config, new ClientAuthentication.None(config.clientId(), "its secret"),
                 new Limits(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10)), new Log(System.out, false, false));
     }
 

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 
 /**
  * A second real provider, independent of Keycloak: panva's certified oidc-provider
@@ -49,24 +48,14 @@ class OidcProviderTest {
         chromium.close();
     }
 
-    /** oidc-provider's development sign-in (any login and password), then its consent page when it asks. */
+    /** oidc-provider's development sign-in, as alice, with the provider's cookies gone: a real sign-in every time. */
     private final Browser signingIn = url -> {
         signIns.incrementAndGet();
         chromium.driver.get(TestOidcProvider.issuer() + "/.well-known/openid-configuration");
         chromium.driver.manage().deleteAllCookies(); // the provider's: a real sign-in every time
         chromium.driver.get(url.toString());
-        SignIn.type(chromium.driver, "oidc-provider sign-in", By.name("login"), "alice", Duration.ofSeconds(10));
-        SignIn.type(chromium.driver, "oidc-provider sign-in", By.name("password"), "any-password", Duration.ofSeconds(2));
-        SignIn.click(chromium.driver, "oidc-provider sign-in", By.cssSelector("button[type=submit]"), Duration.ofSeconds(2));
-        try {
-            new org.openqa.selenium.support.ui.WebDriverWait(chromium.driver, Duration.ofSeconds(5))
-                    .until(driver -> driver.getPageSource().contains("Authorize") || driver.getCurrentUrl().startsWith("http://localhost:5004"));
-            if (!chromium.driver.getCurrentUrl().startsWith("http://localhost:5004")) {
-                SignIn.click(chromium.driver, "oidc-provider consent", By.cssSelector("button[type=submit]"), Duration.ofSeconds(5));
-                consents.incrementAndGet();
-            }
-        } catch (org.openqa.selenium.TimeoutException noConsentAsked) {
-            // on to the redirect URI
+        if (SignIn.oidcProvider(chromium.driver, "alice")) {
+            consents.incrementAndGet();
         }
     };
 

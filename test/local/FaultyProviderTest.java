@@ -192,14 +192,14 @@ class FaultyProviderTest {
     }
 
     @Test
-    void tokenErrorIsTypedForCallers() throws Exception {
+    void aRefusedClientIsTypedForCallers() throws Exception {
         provider.answer("/token", ScriptedProvider.json(401, "{\"error\":\"invalid_client\"}"));
         LoginConfig config = ConfigFiles.find(null, Overrides.NONE.with(Setting.AUTHORITY, provider.issuer().toString())
                 .with(Setting.CLIENT_ID, "c"), java.util.Map.of(), java.nio.file.Files.createTempDirectory("no-config"));
         Limits limits = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2));
-        try (ProviderConnection connection = ProviderConnection.open(config, new ClientAuthentication.None("c"), limits,
+        try (ProviderConnection connection = ProviderConnection.open(config, new ClientAuthentication.None("c", "its secret"), limits,
                 new Log(System.err, false, true))) {
-            LoginException.TokenError e = assertThrows(LoginException.TokenError.class, () -> connection.exchange("code",
+            LoginException.ClientRefused e = assertThrows(LoginException.ClientRefused.class, () -> connection.exchange("code",
                     AuthorizationRequest.create(config), java.net.URI.create("http://localhost:5004/callback.html"), new Log(System.err, false, true)));
             assertEquals(401, e.httpStatus());
             assertEquals("invalid_client", e.error());

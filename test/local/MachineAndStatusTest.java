@@ -131,9 +131,9 @@ class MachineAndStatusTest {
         assertEquals(0, status.exitCode(), status.toString());
         List<String> lines = status.out().lines().toList();
         assertEquals(2, lines.size(), status.out());
-        assertTrue(lines.stream().anyMatch(line -> line.contains("client robot") && line.contains("user (a machine: client credentials)")
+        assertTrue(lines.stream().anyMatch(line -> line.contains("client robot (confidential)") && line.contains("user (a machine: client credentials)")
                 && line.contains("refresh token: no")), status.out());
-        assertTrue(lines.stream().anyMatch(line -> line.startsWith(provider.issuer() + "  client cli  scope 'ocsapi'  user (no ID token)")
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith(provider.issuer() + "  client cli (public)  scope 'ocsapi'  user (no ID token)")
                 && line.matches(".*expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(in \\d+ s\\).*") && line.endsWith("refresh token: yes")),
                 status.out());
         for (String secret : List.of("machine-token", "person-token", "person-refresh")) {

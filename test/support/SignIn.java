@@ -60,6 +60,27 @@ public interface SignIn {
                 || d.getPageSource().contains("device login successful") || d.getPageSource().contains("successful"));
     }
 
+    /**
+     * oidc-provider's development sign-in (any login and password), then its consent page when it asks;
+     * whether it asked.
+     */
+    public static boolean oidcProvider(WebDriver driver, String login) {
+        type(driver, "oidc-provider sign-in", By.name("login"), login, Duration.ofSeconds(10));
+        type(driver, "oidc-provider sign-in", By.name("password"), "any-password", Duration.ofSeconds(2));
+        click(driver, "oidc-provider sign-in", By.cssSelector("button[type=submit]"), Duration.ofSeconds(2));
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(5))
+                    .until(d -> d.getPageSource().contains("Authorize") || d.getCurrentUrl().startsWith("http://localhost:5004"));
+            if (!driver.getCurrentUrl().startsWith("http://localhost:5004")) {
+                click(driver, "oidc-provider consent", By.cssSelector("button[type=submit]"), Duration.ofSeconds(5));
+                return true;
+            }
+        } catch (TimeoutException noConsentAsked) {
+            // on to the redirect URI
+        }
+        return false;
+    }
+
     /** Waits until the browser shows our redirect URI's page (the click that leads there may return first). */
     public static String awaitCallbackPage(WebDriver driver, String redirectUri) {
         try {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The second real provider of the end-to-end tests: panva's oidc-provider (OpenID Certified), from
  * npm, on Node.js; installed once into the cache folder, started when a test first needs it, and
- * stopped when the run ends. Its configuration is test/e2e/oidc-provider/server.mjs.
+ * stopped when the run ends. Two servers of it: a standard provider (test/e2e/oidc-provider/server.mjs)
+ * and one set up like OCS (ocs.mjs: its issuer at {Resource}/identity, the tenant required, an
+ * Authorization Code client and a Hybrid client).
  */
 public final class TestOidcProvider {
 
@@ -23,7 +25,14 @@ public final class TestOidcProvider {
     public static final int PORT = 18090;
     public static final String CLIENT = "ocs-pkce-login";
 
-    private static Process process;
+    /** The OCS-like server: its port, tenant, clients and the Hybrid client's secret (ocs.mjs). */
+    public static final int OCS_PORT = 18091;
+    public static final String OCS_TENANT = "0a1b2c3d-1234-5678-9abc-def012345678";
+    public static final String OCS_AUTHORIZATION_CODE_CLIENT = "ocs-authorization-code";
+    public static final String OCS_HYBRID_CLIENT = "ocs-hybrid";
+    public static final String OCS_HYBRID_SECRET = "ocs-hybrid-secret-for-the-tests-only";
+
+    private static final java.util.Map<String, Process> RUNNING = new java.util.HashMap<>();
 
     private TestOidcProvider() {
     }
@@ -32,33 +41,51 @@ public final class TestOidcProvider {
         return URI.create("http://127.0.0.1:" + PORT);
     }
 
-    /** The provider, running; installed (npm) and started first if needed. */
+    /** The standard provider, running; installed (npm) and started first if needed. */
     public static synchronized URI get() {
-        if (process == null || !process.isAlive()) {
-            try {
-                Path home = install();
-                Path log = home.resolve("server-" + PORT + ".log");
-                ProcessBuilder builder = new ProcessBuilder("node", "server.mjs").directory(home.toFile()).redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-                builder.environment().put("PORT", String.valueOf(PORT));
-                process = builder.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(TestOidcProvider::stop));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!answers()) {
-                    if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("oidc-provider did not start; see " + log + ":\n" + Files.readString(log));
-                    }
-                    Thread.sleep(200);
-                }
-                System.out.println("[oidc-provider] " + VERSION + " serves " + issuer());
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("oidc-provider could not be started: " + e, e);
-            }
-        }
+        start("server.mjs", PORT, issuer());
         return issuer();
     }
 
-    /** npm install oidc-provider@VERSION into the cache folder, once; the configuration copied in each time. */
+    /** The OCS-like provider, running: its Resource (the issuer is {Resource}/identity). */
+    public static synchronized URI ocs() {
+        URI resource = URI.create("http://127.0.0.1:" + OCS_PORT);
+        start("ocs.mjs", OCS_PORT, URI.create(resource + "/identity"));
+        return resource;
+    }
+
+    private static void start(String script, int port, URI issuer) {
+        Process process = RUNNING.get(script);
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Path home = install();
+            Path log = home.resolve("server-" + port + ".log");
+            ProcessBuilder builder = new ProcessBuilder("node", script).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("PORT", String.valueOf(port));
+            builder.environment().put("TENANT", OCS_TENANT);
+            builder.environment().put("HYBRID_SECRET", OCS_HYBRID_SECRET);
+            process = builder.start();
+            if (RUNNING.isEmpty()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(TestOidcProvider::stop));
+            }
+            RUNNING.put(script, process);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!answers(issuer)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("oidc-provider did not start; see " + log + ":\n" + Files.readString(log));
+                }
+                Thread.sleep(200);
+            }
+            System.out.println("[oidc-provider] " + VERSION + " serves " + issuer);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("oidc-provider could not be started: " + e, e);
+        }
+    }
+
+    /** npm install oidc-provider@VERSION into the cache folder, once; the configurations copied in each time. */
     private static Path install() throws IOException, InterruptedException {
         Path home = LocalKeycloak.cacheFolder().resolve("oidc-provider-" + VERSION);
         Files.createDirectories(home);
@@ -71,27 +98,31 @@ public final class TestOidcProvider {
                         + " are needed: apt-get install nodejs npm)");
             }
         }
-        Files.copy(Path.of("test/e2e/oidc-provider/server.mjs"), home.resolve("server.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        for (String script : java.util.List.of("server.mjs", "ocs.mjs")) {
+            Files.copy(Path.of("test/e2e/oidc-provider").resolve(script), home.resolve(script), StandardCopyOption.REPLACE_EXISTING);
+        }
         return home;
     }
 
-    private static boolean answers() {
+    private static boolean answers(URI issuer) {
         try (Http http = new Http(Duration.ofSeconds(1), Duration.ofSeconds(2))) {
-            return http.get(Urls.discoveryUrl(issuer()), "discovery document").status() == 200;
+            return http.get(Urls.discoveryUrl(issuer), "discovery document").status() == 200;
         } catch (HttpFailure e) {
             return false;
         }
     }
 
     public static synchronized void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Process process : RUNNING.values()) {
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                process.destroyForcibly();
             }
-            process.destroyForcibly();
         }
     }
 }

@@ -61,6 +61,19 @@ class AuthorizationRequestTest {
         assertFalse(Queries.query(AuthorizationRequest.create(config(null)).toUri(ENDPOINT, REDIRECT_URI)).containsKey("acr_values"));
     }
 
+    /**
+     * OpenID Connect Core §11 asks for prompt=consent with offline_access (ProviderBehaviourTest); OCS
+     * grants it to a Hybrid client with refresh tokens allowed, and its tenant sign-in has no consent page.
+     */
+    @Test
+    void offlineAccessAddsNoConsentPromptForOcs() {
+        LoginConfig ocs = new LoginConfig(URI.create("https://ocs.example/identity"), "test", true, "hybrid", Optional.of(TENANT),
+                "openid ocsapi offline_access", "test", REDIRECT_URI, Optional.empty(), Map.of(), Optional.empty(), "test", java.util.List.of());
+        Map<String, String> query = Queries.query(AuthorizationRequest.create(ocs).toUri(ENDPOINT, REDIRECT_URI));
+        assertEquals("openid ocsapi offline_access", query.get("scope"));
+        assertFalse(query.containsKey("prompt"), query.toString());
+    }
+
     @Test
     void aQueryTheEndpointAlreadyHasIsKept() {
         URI url = AuthorizationRequest.create(config(null)).toUri(URI.create("https://idp.example/authorize?p=policy1"), REDIRECT_URI);

@@ -301,6 +301,27 @@ class LoginConfigTest {
         assertEquals("the default for an OpenID Connect provider", oidc.scopeSource());
     }
 
+    /** Issue 25: OCS gives a refresh token only to a Hybrid client (one with a secret) that asks for offline_access. */
+    @Test
+    void withAClientSecretTheOcsDefaultScopeAsksForOfflineAccess() throws Exception {
+        Path file = ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n");
+        assertEquals("openid ocsapi", ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", " "), folder).scope(),
+                "a blank variable is no secret");
+        LoginConfig fromVariable = ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder);
+        assertEquals("openid ocsapi offline_access", fromVariable.scope());
+        assertEquals("the default for OCS with a client secret (a Hybrid client)", fromVariable.scopeSource());
+        Files.writeString(folder.resolve("secret.txt"), "s\n");
+        Files.writeString(file, "ClientSecretFile = secret.txt\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("openid ocsapi offline_access", load(file, Overrides.NONE).scope(), "a secret file configured");
+        Files.writeString(file, "[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
+                + "Scope = openid ocsapi\n");
+        assertEquals("openid ocsapi", ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder).scope(),
+                "a configured scope is sent as it is");
+        LoginConfig oidc = ConfigFiles.find(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"), Overrides.NONE,
+                Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder);
+        assertEquals("openid", oidc.scope(), "another provider: its own default, which Scope changes");
+    }
+
     @Test
     void aCaFileInTheConfigIsFoundNextToItAndMustExist() throws Exception {
         Path pem = Files.writeString(folder.resolve("company-ca.pem"), "not checked here");

@@ -59,7 +59,7 @@ class TokenCacheTest {
 
     private Path write(JSONObject tokens) throws LoginException {
         try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(5), log)) {
-            entry.write(received(tokens));
+            entry.write(received(tokens), "public");
             return entry.file();
         }
     }
@@ -192,7 +192,7 @@ class TokenCacheTest {
         });
         Thread.sleep(500);
         assertFalse(second.isDone(), "the second run waits while the first holds the entry");
-        first.write(received(tokenResponse()));
+        first.write(received(tokenResponse()), "public");
         first.close();
         assertEquals("at-1", second.get(10, TimeUnit.SECONDS).orElseThrow().tokens().accessToken());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Another ocs-login run holds the cached tokens of these settings (it signs in or refreshes them); waiting"));
@@ -234,7 +234,7 @@ class TokenCacheTest {
         try (TokenCache.Locked entry = cache().open(KEY, Duration.ofSeconds(5), log)) {
             Files.move(folder, home.resolve("tokens-moved"));
             Files.createSymbolicLink(folder, elsewhere);
-            entry.write(received(tokenResponse()));
+            entry.write(received(tokenResponse()), "public");
         }
         try (var files = Files.list(elsewhere)) {
             assertEquals(List.of(), files.toList(), "nothing was written where the name leads now");
@@ -284,7 +284,7 @@ class TokenCacheTest {
         String listed = status.out();
         assertEquals(0, status.exitCode(), status.toString());
         assertEquals(2, listed.lines().count(), listed);
-        assertTrue(listed.contains("client cli  scope 'openid ocsapi'  user user-1  expires unknown"), listed);
+        assertTrue(listed.contains("client cli (public)  scope 'openid ocsapi'  user user-1  expires unknown"), listed);
         Cli.Run json = Cli.run(Browser.NONE, "--status", "-o", "json", "--cache-dir", home.resolve("tokens").toString());
         assertEquals(2, new org.json.JSONArray(json.out()).length());
     }
