@@ -15,13 +15,13 @@
 //SOURCES cli/Demo.java cli/Overrides.java cli/Setting.java cli/Status.java cli/Suggestions.java
 //SOURCES login/AuthorizationRequest.java login/AuthorizationResponse.java login/BrowserSignIn.java login/ClientAuthentication.java
 //SOURCES login/DeviceLogin.java login/Endpoint.java login/FrontChannel.java login/Hints.java login/IdTokenValidator.java
-//SOURCES login/IdentityProvider.java login/Limits.java login/Listening.java login/LoginConfig.java login/LoginException.java
+//SOURCES login/IdentityProvider.java login/KeptInKeychain.java login/Limits.java login/Listening.java login/LoginConfig.java login/LoginException.java
 //SOURCES login/MachineLogin.java
 //SOURCES login/Pages.java login/PasteBack.java login/ProviderConnection.java login/Session.java login/TokenCache.java
 //SOURCES login/TokenCheck.java login/TokenResponse.java login/Training.java
 //SOURCES system/Browser.java system/CaFile.java system/ChildProcess.java system/Html.java system/Http.java system/HttpFailure.java
-//SOURCES system/HttpFailures.java system/IniFile.java system/Log.java system/PortOwner.java system/PrivateFolder.java
-//SOURCES system/Proxies.java system/SelectorStop.java system/Tls.java system/Urls.java system/UserFolders.java
+//SOURCES system/HttpFailures.java system/IniFile.java system/Keychain.java system/Log.java system/MacKeychain.java system/PortOwner.java system/PrivateFolder.java
+//SOURCES system/Proxies.java system/SecretServiceKeychain.java system/SelectorStop.java system/Tls.java system/Urls.java system/UserFolders.java system/WindowsKeychain.java
 
 package cli;
 
@@ -112,13 +112,27 @@ public final class OcsPkceLogin {
         Limits limits = arguments.limits();
         try (Cancellation cancellation = new Cancellation(log);
                 Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser)) {
-            LoginConfig config = arguments.demo() ? Demo.config(arguments.overrides())
+            LoginConfig found = arguments.demo() ? Demo.config(arguments.overrides())
                     : ConfigFiles.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath());
-            log.info("Config: " + config.source());
-            config.warnings().forEach(log::info);
+            log.info("Config: " + found.source());
+            found.warnings().forEach(log::info);
+            switch (arguments.action()) {
+                case STORE_CLIENT_SECRET -> {
+                    ClientSecret.store(found, paste.open(), arguments.cache().keychain().get(), log);
+                    return;
+                }
+                case FORGET_CLIENT_SECRET -> {
+                    ClientSecret.forget(found, arguments.cache().keychain().get(), log);
+                    return;
+                }
+                default -> {
+                    // a login or --logout, below
+                }
+            }
             boolean machine = arguments.signIn() == Arguments.SignIn.CLIENT_CREDENTIALS;
             // The client: confidential when a secret is configured (a machine must have one), else public; said at once.
-            ClientAuthentication client = ClientSecret.of(config, System.getenv(), machine);
+            ClientAuthentication client = ClientSecret.of(found, System.getenv(), machine, arguments.cache().keychain());
+            LoginConfig config = found.forClient(client); // OCS's default scope asks a Hybrid client's refresh token
             ProviderConnection.Opener connect = arguments.demo() ? Demo.connect(config, client, limits, log)
                     : ProviderConnection.to(config, client, limits, log);
             TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);

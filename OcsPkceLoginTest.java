@@ -12,10 +12,11 @@
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS org.seleniumhq.selenium:selenium-java:4.52.0
 //SOURCES OcsPkceLogin.java
-//SOURCES test/support/CacheEntries.java test/support/Checkout.java test/support/Chromium.java test/support/Cli.java test/support/CliProcess.java
-//SOURCES test/support/IdTokens.java test/support/ListeningSockets.java test/support/Modes.java test/support/OtherUser.java
-//SOURCES test/support/Queries.java test/support/RawHttp.java test/support/ScriptedProvider.java test/support/SignIn.java
-//SOURCES test/support/TestCertificates.java test/support/TestKeycloak.java test/support/TestOidcProvider.java
+//SOURCES test/support/BrowserCommand.java test/support/CacheEntries.java test/support/Checkout.java test/support/Chromium.java
+//SOURCES test/support/Cli.java test/support/CliProcess.java test/support/IdTokens.java test/support/ListeningSockets.java
+//SOURCES test/support/Modes.java test/support/OtherUser.java test/support/Queries.java test/support/RawHttp.java
+//SOURCES test/support/ScriptedProvider.java test/support/SignIn.java test/support/TestCertificates.java
+//SOURCES test/support/TestKeycloak.java test/support/TestKeyring.java test/support/TestOidcProvider.java
 //SOURCES test/support/Threads.java test/support/WithChromium.java
 //SOURCES test/unit/ArgumentsTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
 //SOURCES test/unit/IdTokenValidatorTest.java test/unit/LayersTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
@@ -26,8 +27,9 @@
 //SOURCES test/local/MachineAndStatusTest.java test/local/ProviderBehaviourTest.java test/local/StricterProvidersTest.java
 //SOURCES test/e2e/CacheEndToEndTest.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
 //SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java test/e2e/HostileCallbackTest.java
-//SOURCES test/e2e/HostileClient.java test/e2e/KeycloakHybridClientTest.java test/e2e/MachineLoginTest.java
-//SOURCES test/e2e/OcsLikeProviderTest.java test/e2e/OidcProviderTest.java test/e2e/SlowFlood.java test/e2e/TlsAndProxyTest.java
+//SOURCES test/e2e/HostileClient.java test/e2e/KeychainTest.java test/e2e/KeycloakHybridClientTest.java
+//SOURCES test/e2e/MachineLoginTest.java test/e2e/OcsLikeProviderTest.java test/e2e/OidcProviderTest.java test/e2e/SlowFlood.java
+//SOURCES test/e2e/TlsAndProxyTest.java
 
 import java.io.PrintStream;
 import java.io.PrintWriter;

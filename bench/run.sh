@@ -41,6 +41,20 @@ jbang_dir="$work/jbang"
 mkdir -p "$jbang_dir/bin"
 JBANG_DIR=$jbang_dir JBANG_JAVA_OPTIONS="-Duser.home=$work" ./jbang app install --name ocs-login "$PWD/OcsPkceLogin.java" > /dev/null 2>&1
 installed=(env JBANG_DIR="$jbang_dir" "$jbang_dir/bin/ocs-login" "${config[@]}" --cache-dir "$work/tokens" -q)
+# TokenStore = keychain: GNOME Keyring on a D-Bus session bus of the benchmark's own, unlocked (as a desktop session has it).
+keychain=false
+if command -v dbus-daemon > /dev/null && command -v gnome-keyring-daemon > /dev/null && command -v secret-tool > /dev/null; then
+  mkdir -p "$work/keyring/data" && mkdir -m 700 "$work/keyring/run"
+  bus=$(dbus-daemon --session --fork --nosyslog --print-address=1 --print-pid=1)
+  bus_address=$(sed -n 1p <<< "$bus")
+  bus_pid=$(sed -n 2p <<< "$bus")
+  trap '$stop_keycloak && ./jbang LocalKeycloak.java stop; kill "$bus_pid" 2> /dev/null; rm -rf "$work"' EXIT
+  printf 'bench' | DBUS_SESSION_BUS_ADDRESS=$bus_address XDG_DATA_HOME="$work/keyring/data" XDG_RUNTIME_DIR="$work/keyring/run" \
+    gnome-keyring-daemon --replace --unlock --components=secrets --daemonize > /dev/null
+  keychain=true
+fi
+hitKeychain=(env DBUS_SESSION_BUS_ADDRESS="${bus_address:-}" OCS_LOGIN_TOKEN_STORE=keychain ./jbang OcsPkceLogin.java "${config[@]}"
+  --cache-dir "$work/ktokens" -q)
 
 # measure NAME COMMAND...: appends "wall_ms peak_kib" to $work/NAME
 measure() {
@@ -62,6 +76,7 @@ measure() {
 for warmup in 1 2 3 4 5 6 7 8; do
   measure warmup "${login[@]}"; measure warmup "${login17[@]}"; measure warmup "${hit[@]}"; measure warmup "${seed[@]}"
   measure warmup "${installed[@]}"; measure warmup "${loginNoPar[@]}"
+  if $keychain; then measure warmup "${hitKeychain[@]}"; fi
 done
 for ((i = 1; i <= runs; i++)); do
   measure seed "${seed[@]}"
@@ -70,6 +85,7 @@ for ((i = 1; i <= runs; i++)); do
   measure hit "${hit[@]}"
   measure hit17 "${hit17[@]}"
   measure installed "${installed[@]}"
+  if $keychain; then measure hitKeychain "${hitKeychain[@]}"; fi
   measure loginNoPar "${loginNoPar[@]}"
   measure floor "${floor[@]}"
 done
@@ -110,6 +126,9 @@ row "\`./jbang --java 17 OcsPkceLogin.java\`: a whole login" login17 "$seventeen
 row "\`./jbang OcsPkceLogin.java\`: a cache hit" hit "$newest"
 row "\`./jbang --java 17 OcsPkceLogin.java\`: a cache hit" hit17 "$seventeen"
 row "\`ocs-login\` (made by \`./jbang app install\`): a cache hit" installed "$newest"
+if $keychain; then
+  row "\`./jbang OcsPkceLogin.java\` with \`TokenStore = keychain\`: a cache hit (GNOME Keyring)" hitKeychain "$newest"
+fi
 row "Floor: the same exchanges by curl alone (\`bench/floor.sh\`)" floor "-"
 printf '| %s | %s | %s ms | %s MiB | %s |\n' "The cold first run after a build (compile, launcher, AOT training; median of 3)" "$newest" \
   "$(median "$work/cold" 1)" "$(( $(median "$work/cold" 2) / 1024 ))" "-"

@@ -18,7 +18,9 @@ import org.apache.commons.cli.UnrecognizedOptionException;
 import login.Limits;
 import login.LoginException;
 import login.Session;
+import system.Keychain;
 import system.Log;
+import system.UserFolders;
 
 /**
  * The command line: the options (one per {@link Setting}, and the run's own, each declared once in
@@ -31,7 +33,7 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         Optional<Completion.Shell> completion) {
 
     /** What the run does. */
-    enum Action { LOGIN, LOGOUT, STATUS, HELP, VERSION, COMPLETION }
+    enum Action { LOGIN, LOGOUT, STATUS, HELP, VERSION, COMPLETION, STORE_CLIENT_SECRET, FORGET_CLIENT_SECRET }
 
     /** How a run signs in when the cache cannot answer. */
     enum SignIn { BROWSER, PASTE, DEVICE, CLIENT_CREDENTIALS }
@@ -62,7 +64,7 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
             new Flag(null, "no-browser", null, Group.SIGN_IN, "Do not open a browser; only print the URL to open"),
             new Flag(null, "device", null, Group.SIGN_IN, "Sign in on another device with a code (RFC 8628)"),
             new Flag(null, "paste", null, Group.SIGN_IN, "Sign in anywhere, then paste the address it ended at"),
-            new Flag(null, "no-par", null, Group.SIGN_IN, "Never push the request first (RFC 9126), even where taken"),
+            new Flag(null, "no-par", null, Group.SIGN_IN, "Never push the request first (RFC 9126)"),
             new Flag(null, "client-credentials", null, Group.SIGN_IN, "A machine's token, with OCS_LOGIN_CLIENT_SECRET"),
             new Flag(null, "min-validity", "SECONDS", Group.CACHE, "Time a cached token must have left (default: " + Session.DEFAULT_MIN_VALIDITY.toSeconds() + ")"),
             new Flag(null, "force-login", null, Group.CACHE, "Sign in even when the cache has tokens"),
@@ -70,8 +72,10 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
             new Flag(null, "cache-dir", "DIR", Group.CACHE, "Cache folder (default: ~/.cache/ocs-pkce-login)"),
             new Flag(null, "logout", null, Group.CACHE, "Revoke the refresh token and delete the tokens"),
             new Flag(null, "status", null, Group.CACHE, "List the cached logins (no token, no network)"),
+            new Flag(null, "store-client-secret", null, Group.CACHE, "Read the client's secret (no echo) into the keychain"),
+            new Flag(null, "forget-client-secret", null, Group.CACHE, "Remove the client's secret from the keychain"),
             new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), or json with the ID token claims"),
-            new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "The longest a run may wait for a sign-in (default: " + Limits.DEFAULT_TIMEOUT.toSeconds() + ")"),
+            new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "Longest wait for a sign-in (default: " + Limits.DEFAULT_TIMEOUT.toSeconds() + ")"),
             new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: " + Limits.DEFAULT_CONNECT_TIMEOUT.toSeconds() + ")"),
             new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: " + Limits.DEFAULT_READ_TIMEOUT.toSeconds() + ")"),
             new Flag("v", "verbose", null, Group.OUTPUT, "Details and stack traces (secrets stay masked)"),
@@ -123,7 +127,8 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         Limits limits = new Limits(seconds(line, "timeout", Limits.DEFAULT_TIMEOUT, 1), seconds(line, "connect-timeout",
                 Limits.DEFAULT_CONNECT_TIMEOUT, 1), seconds(line, "read-timeout", Limits.DEFAULT_READ_TIMEOUT, 1));
         Session.CacheOptions cache = new Session.CacheOptions(last(line, "cache-dir").map(Path::of),
-                seconds(line, "min-validity", Session.DEFAULT_MIN_VALIDITY, 0), line.hasOption("force-login"), line.hasOption("no-cache"));
+                seconds(line, "min-validity", Session.DEFAULT_MIN_VALIDITY, 0), line.hasOption("force-login"), line.hasOption("no-cache"),
+                () -> Keychain.ofThisSystem(UserFolders.ofThisProcess(), limits.callbackTimeout())); // a call may wait for an unlock prompt
         if (cache.noCache() && line.hasOption("logout")) {
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
         }
@@ -136,8 +141,14 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         if (ways.size() > 1) {
             throw usage(String.join(" and ", ways) + " exclude each other: choose one way to sign in");
         }
-        if (line.hasOption("status") && line.hasOption("logout")) {
-            throw usage("--status and --logout exclude each other");
+        List<String> actions = new ArrayList<>();
+        for (String other : List.of("status", "logout", "store-client-secret", "forget-client-secret")) {
+            if (line.hasOption(other)) {
+                actions.add("--" + other);
+            }
+        }
+        if (actions.size() > 1) {
+            throw usage(String.join(" and ", actions) + " exclude each other");
         }
         Optional<Completion.Shell> completion = Optional.empty();
         if (line.hasOption("completion")) {
@@ -150,7 +161,8 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         }
         Action action = line.hasOption("help") ? Action.HELP : line.hasOption("version") ? Action.VERSION
                 : completion.isPresent() ? Action.COMPLETION : line.hasOption("status") ? Action.STATUS
-                : line.hasOption("logout") ? Action.LOGOUT : Action.LOGIN;
+                : line.hasOption("logout") ? Action.LOGOUT : line.hasOption("store-client-secret") ? Action.STORE_CLIENT_SECRET
+                : line.hasOption("forget-client-secret") ? Action.FORGET_CLIENT_SECRET : Action.LOGIN;
         SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE
                 : line.hasOption("client-credentials") ? SignIn.CLIENT_CREDENTIALS : SignIn.BROWSER;
         return new Arguments(last(line, "config").map(Path::of).orElse(null), new Overrides(given), limits, cache,

@@ -8,12 +8,16 @@ import java.util.Optional;
 import login.ClientAuthentication;
 import login.LoginConfig;
 import login.LoginException;
+import login.PasteBack;
+import system.Keychain;
+import system.Log;
 import system.PrivateFolder;
 
 /**
  * A confidential client's secret, and so how the client authenticates: read only from
- * {@code OCS_LOGIN_CLIENT_SECRET} or from the {@code ClientSecretFile}, which must be this user's
- * alone; never from an argument, which every local user can see. No secret: a public client.
+ * {@code OCS_LOGIN_CLIENT_SECRET}, from the {@code ClientSecretFile}, which must be this user's
+ * alone, or (with TokenStore = keychain) from the OS's keychain, where {@code --store-client-secret}
+ * puts it; never from an argument, which every local user can see. No secret: a public client.
  */
 final class ClientSecret {
 
@@ -27,17 +31,70 @@ final class ClientSecret {
      * The client of {@code config}: confidential when a secret is configured, else public; a machine
      * ({@code required}) must have one, and is told where it goes.
      */
-    static ClientAuthentication of(LoginConfig config, Map<String, String> environment, boolean required) throws LoginException {
+    static ClientAuthentication of(LoginConfig config, Map<String, String> environment, boolean required,
+            java.util.function.Supplier<Keychain> keychain)
+            throws LoginException {
+        boolean inKeychain = config.tokenStore() == LoginConfig.TokenStore.KEYCHAIN;
         Optional<char[]> secret = secret(config, environment);
-        if (secret.isEmpty() && required) {
-            throw new LoginException(LoginException.Exit.CONFIG_KEY_MISSING, "--client-credentials needs the client's secret: in the"
-                    + " environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or in a file only you can read (chmod 600) named by"
-                    + " ClientSecretFile in config.ini or --client-secret-file; never on the command line");
+        if (secret.isEmpty() && inKeychain) {
+            secret = stored(config, keychain.get()).map(String::toCharArray);
         }
-        String where = "the environment variable " + Setting.CLIENT_SECRET_VARIABLE + ", or a 0600 file named by "
-                + Setting.CLIENT_SECRET_FILE.key + " or " + Setting.CLIENT_SECRET_FILE.option();
+        String where = "the environment variable " + Setting.CLIENT_SECRET_VARIABLE + (inKeychain ? ", " : " or ") + "a file only you"
+                + " can read (chmod 600) named by " + Setting.CLIENT_SECRET_FILE.key + " or " + Setting.CLIENT_SECRET_FILE.option()
+                + (inKeychain ? ", or the keychain (--store-client-secret)" : "");
+        if (secret.isEmpty() && required) {
+            throw new LoginException(LoginException.Exit.CONFIG_KEY_MISSING, "--client-credentials needs the client's secret: in "
+                    + where + "; never on the command line");
+        }
         return secret.<ClientAuthentication>map(chars -> new ClientAuthentication.Secret(config.clientId(), chars, where))
                 .orElseGet(() -> new ClientAuthentication.None(config.clientId(), where));
+    }
+
+    /** The keychain's item for the secret of {@code config}'s client at its provider. */
+    private static String account(LoginConfig config) {
+        return Keychain.account("client-secret", config.authority().toString(), config.clientId());
+    }
+
+    private static Optional<String> stored(LoginConfig config, Keychain keychain) throws LoginException {
+        try {
+            return keychain.find(account(config));
+        } catch (Keychain.Failure e) {
+            throw LoginException.of(e);
+        }
+    }
+
+    /**
+     * {@code --store-client-secret}: one line read from {@code input} (a terminal, without echo; or a
+     * pipe), stored in the keychain for {@code config}'s client at its provider. Never an argument.
+     */
+    static void store(LoginConfig config, PasteBack input, Keychain keychain, Log log) throws LoginException {
+        log.info("The secret of client " + Log.printable(config.clientId(), 80) + " at " + config.authority() + ", one line"
+                + " (typed or pasted without echo, or piped):");
+        String secret = input.readLine().map(String::strip).orElse("");
+        if (secret.isEmpty() || secret.length() > MAX_SECRET_BYTES) {
+            throw new LoginException(LoginException.Exit.CONFIG_INVALID, "No secret was stored: it is one line of at most "
+                    + MAX_SECRET_BYTES + " characters, and none came");
+        }
+        try {
+            keychain.store(account(config), "ocs-pkce-login: the secret of client " + config.clientId() + " at " + config.authority(),
+                    secret);
+        } catch (Keychain.Failure e) {
+            throw LoginException.of(e);
+        }
+        log.info("Stored it in " + keychain.name() + (config.tokenStore() == LoginConfig.TokenStore.KEYCHAIN ? ""
+                : "; runs use it with TokenStore = keychain (in config.ini, " + Setting.TOKEN_STORE.option() + " or "
+                        + Setting.TOKEN_STORE.variable() + ")"));
+    }
+
+    /** {@code --forget-client-secret}: removes what {@link #store} stored. */
+    static void forget(LoginConfig config, Keychain keychain, Log log) throws LoginException {
+        try {
+            keychain.remove(account(config));
+        } catch (Keychain.Failure e) {
+            throw LoginException.of(e);
+        }
+        log.info("Removed the secret of client " + Log.printable(config.clientId(), 80) + " at " + config.authority() + " from "
+                + keychain.name() + " (if it was there)");
     }
 
     /**

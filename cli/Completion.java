@@ -29,13 +29,17 @@ final class Completion {
         return switch (argument) {
             case "FILE", "PEM" -> Value.FILE;
             case "DIR" -> Value.FOLDER;
-            case "FORMAT", "SHELL" -> Value.WORDS;
+            case "FORMAT", "SHELL", "STORE" -> Value.WORDS;
             default -> Value.NONE;
         };
     }
 
     private static String words(String argument) {
-        return argument.equals("FORMAT") ? "token json" : "bash zsh";
+        return switch (argument) {
+            case "FORMAT" -> "token json";
+            case "STORE" -> "file keychain";
+            default -> "bash zsh";
+        };
     }
 
     private static List<String> names(Arguments.Described option) {

@@ -250,16 +250,26 @@ final class ConfigFiles {
                 throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets acr_values, which TenantId sends"
                         + " (acr_values=tenant:" + tenantId.get() + "); set one of them");
             }
-            // OCS gives a refresh token only to a Hybrid client (one with a secret) that asks for offline_access
-            boolean withSecret = environment.get(Setting.CLIENT_SECRET_VARIABLE) != null && !environment.get(Setting.CLIENT_SECRET_VARIABLE)
-                    .isBlank() || value(Setting.CLIENT_SECRET_FILE).isPresent();
             return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
-                    scope.orElse(!ocs ? LoginConfig.DEFAULT_OIDC_SCOPE : withSecret ? LoginConfig.DEFAULT_SCOPE + " offline_access"
-                            : LoginConfig.DEFAULT_SCOPE),
-                    scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (!ocs ? " for an OpenID Connect provider"
-                            : withSecret ? " for OCS with a client secret (a Hybrid client)" : " for OCS"),
+                    scope.orElse(ocs ? LoginConfig.DEFAULT_SCOPE : LoginConfig.DEFAULT_OIDC_SCOPE),
+                    scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (ocs ? " for OCS" : " for an OpenID Connect provider"),
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : LoginConfig.DEFAULT_REDIRECT_URI,
-                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), source, List.copyOf(warnings));
+                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), tokenStore(), source, List.copyOf(warnings));
+        }
+
+        /** TokenStore: file (the default) or keychain, in any case. */
+        private LoginConfig.TokenStore tokenStore() throws LoginException {
+            Optional<String> value = value(Setting.TOKEN_STORE);
+            if (value.isEmpty()) {
+                return LoginConfig.TokenStore.FILE;
+            }
+            for (LoginConfig.TokenStore store : LoginConfig.TokenStore.values()) {
+                if (store.name().equalsIgnoreCase(value.get().strip())) {
+                    return store;
+                }
+            }
+            throw error(LoginException.Exit.CONFIG_INVALID, Setting.TOKEN_STORE, "is '" + Log.printable(value.get(), 40)
+                    + "'; it is file (the default: private files) or keychain (the OS's store of secrets)");
         }
 
         /**

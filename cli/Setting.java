@@ -22,7 +22,8 @@ enum Setting {
     CA_FILE("CaFile", "PEM", Kind.FILE, "CA certificates to trust besides Java's own"),
     AUTH_PARAMS("AuthParams", "a=b&c=d", Kind.PARAMETERS, "More parameters for the authorization request"),
     CLIENT_SECRET_FILE("ClientSecretFile", "FILE", Kind.FILE, "A 0600 file with the client's secret (a machine, an"
-            + " OCS Hybrid client), or " + Setting.CLIENT_SECRET_VARIABLE);
+            + " OCS Hybrid client), or " + Setting.CLIENT_SECRET_VARIABLE),
+    TOKEN_STORE("TokenStore", "STORE", Kind.TEXT, "file (default), or keychain (the OS's store)");
 
     /** How a value is checked (by {@link LoginConfig}). */
     enum Kind {

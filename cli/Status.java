@@ -61,7 +61,7 @@ final class Status {
         String kind = key.machine() ? "confidential" : item.clientKind().orElse("public");
         JSONObject line = new JSONObject().put("issuer", key.issuer()).put("client_id", key.clientId()).put("client", kind)
                 .put("tenant", key.tenant()).put("scope", key.scope()).put("user", user).put("refresh_token", entry.refreshToken().isPresent())
-                .put("readable_by_others", item.exposed());
+                .put("store", item.inKeychain() ? "keychain" : "file").put("readable_by_others", item.exposed());
         entry.expiresAt().ifPresent(at -> line.put("expires_at", at.getEpochSecond()).put("expires_in", Duration.between(now, at).getSeconds()));
         all.put(line);
         if (!json) {
@@ -71,7 +71,7 @@ final class Status {
             out.println(Log.printable(key.issuer(), 120) + "  client " + Log.printable(key.clientId(), 60) + " (" + kind + ")"
                     + (key.tenant().isEmpty() ? "" : "  tenant " + Log.printable(key.tenant(), 60))
                     + "  scope '" + Log.printable(key.scope(), 80) + "'  user " + Log.printable(user, 80) + "  expires " + expiry
-                    + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no")
+                    + "  refresh token: " + (entry.refreshToken().isPresent() ? "yes" : "no") + (item.inKeychain() ? "  (in the keychain)" : "")
                     + (item.exposed() ? "  (readable by other users: the next run revokes and replaces it)" : ""));
         }
     }

@@ -22,12 +22,16 @@ import java.util.Set;
  * @param caFile           PEM certificates of a company CA, trusted besides Java's
  * @param authParams       more authorization request parameters the provider needs, of {@link #AUTH_PARAMETERS}
  * @param clientSecretFile where a confidential client's secret is, when it is in a file
+ * @param tokenStore       where the secrets of the token cache are kept: files, or the OS's keychain
  * @param source           the config file used, or what stood in for it, for the "config used" line
  * @param warnings         what is allowed but probably a mistake, one line each
  */
 public record LoginConfig(URI authority, String authoritySource, boolean ocs, String clientId, Optional<String> tenantId,
         String scope, String scopeSource, URI redirectUri, Optional<Path> caFile, Map<String, String> authParams,
-        Optional<Path> clientSecretFile, String source, List<String> warnings) {
+        Optional<Path> clientSecretFile, TokenStore tokenStore, String source, List<String> warnings) {
+
+    /** Where the token cache keeps its secrets (TokenStore): in its private files, or in the OS's keychain. */
+    public enum TokenStore { FILE, KEYCHAIN }
 
     public static final URI DEFAULT_REDIRECT_URI = URI.create("http://localhost:5004/callback.html");
     /** The scope for OCS (Resource is set); any other OpenID Connect provider gets {@code openid}. */
@@ -46,6 +50,19 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
     public static final Set<String> AUTH_PARAMETERS = Set.of("ui_locales", "claims_locales", "login_hint", "id_token_hint", "prompt",
             "max_age", "display", "acr_values", "claims", "resource", "audience", "kc_idp_hint", "kc_locale", "domain_hint", "hd",
             "organization", "connection", "access_type", "include_granted_scopes");
+
+    /**
+     * This config for {@code client}: OCS gives a refresh token only to a Hybrid client (one with a
+     * secret) that asks for {@code offline_access}, so its default scope then asks for it.
+     */
+    public LoginConfig forClient(ClientAuthentication client) {
+        if (!ocs || !(client instanceof ClientAuthentication.Secret) || !scopeSource.equals(DEFAULT_SCOPE_SOURCE + " for OCS")) {
+            return this;
+        }
+        return new LoginConfig(authority, authoritySource, ocs, clientId, tenantId, DEFAULT_SCOPE + " offline_access",
+                DEFAULT_SCOPE_SOURCE + " for OCS with a client secret (a Hybrid client)", redirectUri, caFile, authParams,
+                clientSecretFile, tokenStore, source, warnings);
+    }
 
     /** The scopes, one by one. */
     public List<String> scopes() {

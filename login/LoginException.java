@@ -35,7 +35,9 @@ public class LoginException extends Exception {
         CANCELLED(16, "the login was cancelled before it ended"),
         CACHE_FAILED(17, "the token cache or a found config file is not this user's alone, or the cache was locked too long"),
         TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)"),
-        SECRET_UNSAFE(19, "a client secret file is not this user's alone, or others could read it");
+        SECRET_UNSAFE(19, "a client secret file is not this user's alone, or others could read it"),
+        KEYCHAIN_UNAVAILABLE(20, "TokenStore = keychain, but there is no keychain to use (no Secret Service, no secret-tool)"),
+        KEYCHAIN_LOCKED(21, "the keychain is locked, or its unlock was declined");
 
         public final int code;
         public final String meaning;
@@ -64,6 +66,12 @@ public class LoginException extends Exception {
     /** The identity provider answered, but with something we must not accept: {@code endpoint} at {@code url} {@code problem}. */
     static LoginException providerInvalid(Endpoint endpoint, URI url, String problem) {
         return new LoginException(Exit.PROVIDER_INVALID, "The " + endpoint + " at " + url + " " + problem);
+    }
+
+    /** The keychain's failure, as the login's: its own exit code for each kind. */
+    public static LoginException of(system.Keychain.Failure failure) {
+        return new LoginException(failure.kind() == system.Keychain.Failure.Kind.LOCKED ? Exit.KEYCHAIN_LOCKED : Exit.KEYCHAIN_UNAVAILABLE,
+                failure.getMessage(), failure);
     }
 
     /** A call that gave no answer to use, as the login's failure: the one place where its kind becomes an exit code. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -53,8 +54,9 @@ public final class PasteBack implements FrontChannel {
      */
     public static PasteBack standardInput() throws LoginException {
         if (stdinWasClosed()) {
-            throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "--paste reads the address from the standard"
-                    + " input, which is closed; run it with a terminal or a pipe as its input");
+            throw new LoginException(LoginException.Exit.AUTHORIZATION_FAILED, "This run reads from the standard input, which is"
+                    + " closed (--paste reads the address there, --store-client-secret the secret); run it with a terminal or a pipe"
+                    + " as its input");
         }
         Console console = System.console();
         if (console != null && isTerminal(console)) {
@@ -64,6 +66,15 @@ public final class PasteBack implements FrontChannel {
             });
         }
         return of(System.in);
+    }
+
+    /** The next line read (from a terminal, without echo), for a secret typed or piped in; empty at the end of the input. */
+    public Optional<String> readLine() throws LoginException {
+        try {
+            return Optional.ofNullable(lines.next());
+        } catch (IOException e) {
+            throw new LoginException(LoginException.Exit.CONFIG_INVALID, "The standard input cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** Line by line from {@code in}, each line read up to {@link #MAX_LINE} characters. */

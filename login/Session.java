@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
+import system.Keychain;
 import system.Log;
 
 /**
@@ -18,8 +20,16 @@ public final class Session {
     /** How long a cached access token must still be valid to be used, unless --min-validity says otherwise. */
     public static final Duration DEFAULT_MIN_VALIDITY = Duration.ofSeconds(60);
 
-    /** How the cache is used in one run: {@code --cache-dir}, {@code --min-validity}, {@code --force-login}, {@code --no-cache}. */
-    public record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache) {
+    /**
+     * How the cache is used in one run: {@code --cache-dir}, {@code --min-validity}, {@code --force-login},
+     * {@code --no-cache}; and the keychain, for an entry kept there (TokenStore = keychain).
+     */
+    public record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache,
+            Supplier<Keychain> keychain) {
+
+        TokenCache tokens(LoginConfig config) {
+            return TokenCache.in(folder, keychain, config.tokenStore());
+        }
     }
 
     /**
@@ -47,7 +57,7 @@ public final class Session {
                 return withScopeHint(config, key, () -> grant.tokens(connection, limits));
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
-            try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(key, lockWait(limits), log)) {
+            try (TokenCache.Locked entry = cache.tokens(config).open(key, lockWait(limits), log)) {
                 Limits left = limits.after(started); // --timeout bounds the waits of the run: another run's lock, then the sign-in
                 Optional<TokenCache.Entry> cached = entry.read(log);
                 if (cached.isPresent() && cached.get().exposed()) {
@@ -74,6 +84,7 @@ public final class Session {
                                     + " and offline_access, does: see the README, \"Stay signed in on OCS\")" : "")
                             + "; signing in again: with the provider's session that is usually one click");
                 }
+                entry.checkKeychain(); // a keychain that cannot take the tokens is said before the sign-in
                 TokenResponse signedIn = withScopeHint(config, key, () -> grant.tokens(connection, left));
                 keep(entry, signedIn, client, log);
                 return signedIn;
@@ -172,7 +183,7 @@ public final class Session {
      */
     public static void logout(LoginConfig config, TokenCache.Key key, CacheOptions cache, Limits limits, Log log,
             ProviderConnection.Opener opener) throws LoginException {
-        try (TokenCache.Locked entry = TokenCache.in(cache.folder()).open(key, lockWait(limits), log);
+        try (TokenCache.Locked entry = cache.tokens(config).open(key, lockWait(limits), log);
                 OnDemand connection = new OnDemand(opener)) {
             Optional<TokenResponse> cached = entry.read(log).map(TokenCache.Entry::tokens);
             Optional<String> refreshToken = cached.flatMap(TokenResponse::refreshToken);

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.json.JSONException;
 import org.json.JSONObject;
 import system.Http;
+import system.Keychain;
 import system.Log;
 import system.PrivateFolder;
 import system.UserFolders;
@@ -24,7 +26,8 @@ import system.Urls;
  * {@code 0700}, the files {@code 0600}, written atomically and under a lock, so that runs at the
  * same time never see half a file. It holds the access, refresh and ID tokens, the validated ID
  * token claims, the scope and the expiry as an absolute time; never the code, the code_verifier
- * or a password.
+ * or a password. With TokenStore = keychain, the tokens are in the OS's keychain instead, one item
+ * per entry, and the file holds what --status shows.
  */
 public final class TokenCache {
 
@@ -89,20 +92,40 @@ public final class TokenCache {
 
     private final Path root;
     private final String[] inside;
+    private final Optional<KeptInKeychain> keychain;
+    private final boolean toKeychain;
 
     /** The cache in {@code folder} (--cache-dir), which must pass the rule of {@link PrivateFolder} itself. */
     TokenCache(Path folder) {
-        this(folder, new String[0]);
+        this(Optional.empty(), false, folder);
     }
 
-    private TokenCache(Path root, String... inside) {
+    private TokenCache(Optional<KeptInKeychain> keychain, boolean toKeychain, Path root, String... inside) {
         this.root = root;
         this.inside = inside;
+        this.keychain = keychain;
+        this.toKeychain = toKeychain;
     }
 
-    /** The cache of {@code --cache-dir}, or by default {@code tokens/} in this user's cache root. */
+    /** The cache of {@code --cache-dir}, or by default {@code tokens/} in this user's cache root; for --status, which reads no secret. */
     public static TokenCache in(Optional<Path> cacheDir) {
-        return cacheDir.map(TokenCache::new).orElseGet(() -> new TokenCache(UserFolders.ofThisProcess().cacheRoot(), "tokens"));
+        return cacheDir.map(TokenCache::new).orElseGet(() -> new TokenCache(Optional.empty(), false, UserFolders.ofThisProcess().cacheRoot(),
+                "tokens"));
+    }
+
+    /**
+     * The cache, its secrets written where {@code store} says: with {@link LoginConfig.TokenStore#KEYCHAIN},
+     * into {@code keychain}, the file holding no secret. An entry is read from where it was written.
+     */
+    static TokenCache in(Optional<Path> cacheDir, Supplier<Keychain> keychain, LoginConfig.TokenStore store) {
+        boolean toKeychain = store == LoginConfig.TokenStore.KEYCHAIN;
+        Optional<KeptInKeychain> kept = Optional.of(new KeptInKeychain(keychain));
+        return cacheDir.map(folder -> new TokenCache(kept, toKeychain, folder))
+                .orElseGet(() -> new TokenCache(kept, toKeychain, UserFolders.ofThisProcess().cacheRoot(), "tokens"));
+    }
+
+    private KeptInKeychain keychain() throws LoginException {
+        return keychain.orElseThrow(() -> new LoginException(LoginException.Exit.INTERNAL, "no keychain was given to the token cache"));
     }
 
     /** The folder's path, for messages. */
@@ -114,8 +137,8 @@ public final class TokenCache {
      * One entry as --status shows it: its key, what it holds, and whether others could read it; or
      * why it cannot be shown.
      */
-    public record Listed(String file, Optional<Key> key, Optional<TokenResponse> tokens, Optional<String> clientKind, boolean exposed,
-            String problem) {
+    public record Listed(String file, Optional<Key> key, Optional<TokenResponse> tokens, Optional<String> clientKind, boolean inKeychain,
+            boolean exposed, String problem) {
     }
 
     /** Every entry of the cache, read without a lock and without the network (for --status); none when there is no cache yet. */
@@ -140,13 +163,14 @@ public final class TokenCache {
                     Optional<Key> key = Key.fromJson(json.optJSONObject("key"));
                     JSONObject tokens = json.optJSONObject("tokens");
                     if (!FORMAT.equals(json.opt("format")) || key.isEmpty() || tokens == null) {
-                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, "not an entry of this version"));
+                        listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, false, "not an entry of this version"));
                         continue;
                     }
                     listed.add(new Listed(name, key, Optional.of(TokenResponse.kept(tokens, expiresAt(json))),
-                            json.opt("client") instanceof String kind ? Optional.of(kind) : Optional.empty(), contents.get().readableByOthers(), ""));
+                            json.opt("client") instanceof String kind ? Optional.of(kind) : Optional.empty(), KeptInKeychain.KEYCHAIN.equals(json.opt("secrets")),
+                            contents.get().readableByOthers(), ""));
                 } catch (JSONException | java.time.DateTimeException e) {
-                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, "damaged"));
+                    listed.add(new Listed(name, Optional.empty(), Optional.empty(), Optional.empty(), false, false, "damaged"));
                 }
             }
         } catch (PrivateFolder.Unsafe e) {
@@ -253,6 +277,8 @@ public final class TokenCache {
         private final PrivateFolder folder;
         private final FileChannel channel;
         private final FileLock lock;
+        /** Whether the entry read has its secrets in the keychain: writing it to a file, or deleting it, removes them there. */
+        private boolean readFromKeychain;
 
         private Locked(Key key, PrivateFolder folder, FileChannel channel, FileLock lock) {
             this.key = key;
@@ -263,6 +289,16 @@ public final class TokenCache {
 
         Path file() {
             return folder.path().resolve(key.fileName());
+        }
+
+        /**
+         * Before a sign-in whose tokens go to the keychain: that it can take them, so that a missing or
+         * locked keychain is said now, with its own exit code, and not after the user signed in.
+         */
+        void checkKeychain() throws LoginException {
+            if (toKeychain) {
+                keychain().check();
+            }
         }
 
         /**
@@ -298,6 +334,12 @@ public final class TokenCache {
                     return ignored(log, "it belongs to other settings");
                 }
                 JSONObject tokens = json.getJSONObject("tokens");
+                if (KeptInKeychain.KEYCHAIN.equals(json.opt("secrets"))) {
+                    readFromKeychain = true;
+                    if (!keychain().restore(key, tokens)) {
+                        return ignored(log, "its tokens are no longer in " + keychain().name());
+                    }
+                }
                 if (!(tokens.opt("access_token") instanceof String)) {
                     return ignored(log, "it has no access token");
                 }
@@ -307,12 +349,16 @@ public final class TokenCache {
             }
         }
 
+
         private Optional<Entry> ignored(Log log, String why) {
             log.info("warning: ignoring the cached tokens in " + file() + ": " + why + "; they are replaced after this login");
             return Optional.empty();
         }
 
-        /** Replaces the entry, atomically. */
+        /**
+         * Replaces the entry, atomically; with TokenStore = keychain, its secrets go to the keychain first,
+         * and the file holds {@link KeptInKeychain#MARK} in their place.
+         */
         void write(TokenResponse tokens, String clientKind) throws LoginException {
             JSONObject response = tokens.toJson(Instant.now());
             response.remove("expires_in"); // the entry says when, once: expires_at
@@ -320,6 +366,10 @@ public final class TokenCache {
             JSONObject json = new JSONObject().put("format", FORMAT).put("key", key.toJson())
                     .put("expires_at", tokens.expiresAt().map(Instant::getEpochSecond).orElse(null))
                     .put("client", clientKind).put("tokens", response);
+            if (toKeychain) {
+                keychain().store(key, response);
+                json.put("secrets", KeptInKeychain.KEYCHAIN);
+            }
             byte[] bytes = json.toString(2).getBytes(StandardCharsets.UTF_8);
             if (bytes.length > MAX_ENTRY_BYTES) {
                 throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens are not cached: with "
@@ -331,15 +381,28 @@ public final class TokenCache {
                 throw new LoginException(LoginException.Exit.CACHE_FAILED, "The tokens could not be cached in " + folder.path() + ": "
                         + Log.printable(PrivateFolder.describe(e), 300), e);
             }
+            if (readFromKeychain && !toKeychain) {
+                removeFromKeychain(); // TokenStore went back to file: the keychain's copy is old
+            }
         }
 
-        /** Deletes the entry; whether there was one. */
+        /** Deletes the entry, and its secrets in the keychain; whether there was one. */
         boolean delete() throws LoginException {
+            boolean deleted;
             try {
-                return folder.delete(key.fileName());
+                deleted = folder.delete(key.fileName());
             } catch (IOException e) {
                 throw new LoginException(LoginException.Exit.CACHE_FAILED, "The cached tokens in " + file() + " could not be deleted: " + e, e);
             }
+            if (readFromKeychain) {
+                removeFromKeychain();
+            }
+            return deleted;
+        }
+
+        private void removeFromKeychain() throws LoginException {
+            keychain().remove(key);
+            readFromKeychain = false;
         }
 
         /**

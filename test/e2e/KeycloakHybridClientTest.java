@@ -42,35 +42,18 @@ class KeycloakHybridClientTest {
     @TempDir
     Path folder;
 
-    /**
-     * The environment of a run: the secret, and a $BROWSER that writes the address it was given and
-     * its own environment into {@code name}.url and {@code name}.env, and keeps running.
-     */
-    private Map<String, String> environment(String secret, String name) throws IOException {
-        Path browser = Files.writeString(folder.resolve("browser.sh"),
-                "#!/bin/sh\nenv > \"$1.env\"\nprintf '%s\\n' \"$2\" > \"$1.url\"\nexec sleep 60\n");
-        browser.toFile().setExecutable(true);
-        Map<String, String> environment = new HashMap<>(Map.of("BROWSER", browser + " " + folder.resolve(name) + " %s"));
-        environment.put("OCS_LOGIN_CLIENT_SECRET", secret);
-        return environment;
-    }
+    private BrowserCommand browser;
 
     private CliProcess start(String secret, String name, String... extra) throws IOException {
+        if (browser == null) {
+            browser = new BrowserCommand(folder);
+        }
         List<String> args = new ArrayList<>(List.of("--config", "keycloak/demo.ini", "--client-id", CLIENT, "--scope", "openid ocsapi",
                 "--cache-dir", folder.resolve("tokens").toString(), "--timeout", "90"));
         args.addAll(List.of(extra));
-        return CliProcess.start(environment(secret, name), args.toArray(String[]::new));
-    }
-
-    /** Signs in, in Chromium, at the launch page the run's browser command was given. */
-    private void signInThroughTheBrowserCommand(String name) throws Exception {
-        Path opened = folder.resolve(name + ".url");
-        assertTrue(Threads.await(() -> opened.toFile().length() > 0, Duration.ofSeconds(60)), "the browser command ran");
-        try (Chromium chromium = Chromium.start()) {
-            chromium.driver.get(Files.readString(opened).strip());
-            SignIn.KEYCLOAK.signIn(chromium.driver, TestKeycloak.username(), TestKeycloak.password());
-            SignIn.awaitCallbackPage(chromium.driver, "http://localhost:5004/callback.html");
-        }
+        Map<String, String> environment = new HashMap<>(browser.environment(name));
+        environment.put("OCS_LOGIN_CLIENT_SECRET", secret);
+        return CliProcess.start(environment, args.toArray(String[]::new));
     }
 
     /** No process on this machine has the secret in its argv (/proc/PID/cmdline: any local user reads it). */
@@ -122,13 +105,13 @@ class KeycloakHybridClientTest {
         try (CliProcess cli = start(SECRET, "first", "-v")) {
             cli.awaitErrLine(line -> line.startsWith("Step 4:"), Duration.ofSeconds(120));
             assertNoCommandLineHoldsTheSecret();
-            signInThroughTheBrowserCommand("first");
+            browser.signInAtKeycloak("first");
             assertEquals(0, cli.waitFor(Duration.ofSeconds(60)), cli.err());
             first = cli.out().strip();
             assertTrue(cli.err().contains("Pushing the authorization request"), "Keycloak takes pushed requests: " + cli.err());
             assertFalse(cli.err().contains(SECRET), "never on stderr, even with -v: " + cli.err());
         }
-        String browserEnvironment = Files.readString(folder.resolve("first.env"));
+        String browserEnvironment = browser.environmentOf("first");
         assertTrue(browserEnvironment.contains("PATH="), "the browser's environment was recorded");
         assertFalse(browserEnvironment.contains(SECRET) || browserEnvironment.contains("OCS_LOGIN_CLIENT_SECRET"),
                 "the browser the tool started never gets the secret: " + browserEnvironment);
@@ -140,7 +123,7 @@ class KeycloakHybridClientTest {
         try (CliProcess cli = start(SECRET, "second", "--min-validity", "86400", "-v", "-o", "json")) {
             assertEquals(0, cli.waitFor(Duration.ofSeconds(120)), cli.err());
             assertTrue(cli.err().contains("Refreshing the access token"), cli.err());
-            assertFalse(Files.exists(folder.resolve("second.url")), "no browser for a refresh");
+            assertFalse(browser.opened("second"), "no browser for a refresh");
             assertFalse(cli.err().contains(SECRET) || cli.out().contains(SECRET), "never on stderr or in -o json");
             refreshed = new JSONObject(cli.out()).getString("access_token");
         }
@@ -178,7 +161,7 @@ class KeycloakHybridClientTest {
             assertTrue(line.contains("refused the client's secret (HTTP 401): invalid_request (Authentication failed.)")
                     && line.contains("is client " + CLIENT + "'s"), "Keycloak's words, the secret as the cause: " + line);
             assertFalse(cli.err().contains("not-the-hybrid-secret"), cli.err());
-            assertFalse(Files.exists(folder.resolve("wrong.url")), "no browser was opened");
+            assertFalse(browser.opened("wrong"), "no browser was opened");
         }
     }
 
@@ -186,7 +169,7 @@ class KeycloakHybridClientTest {
     void withoutAPushedRequestAWrongSecretIsSaidAtTheExchange() throws Exception {
         TestKeycloak.get();
         try (CliProcess cli = start("not-the-hybrid-secret", "exchange", "--no-par")) {
-            signInThroughTheBrowserCommand("exchange");
+            browser.signInAtKeycloak("exchange");
             assertEquals(LoginException.Exit.TOKEN_REJECTED.code, cli.waitFor(Duration.ofSeconds(60)), cli.err());
             String line = cli.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElseThrow();
             assertTrue(line.contains("the client's secret") && line.contains("is client " + CLIENT + "'s"), line);

@@ -108,8 +108,8 @@ class MachineAndStatusTest {
         assertTrue(provider.requests.isEmpty(), "nothing was sent");
         Cli.Run missing = machine();
         assertEquals(LoginException.Exit.CONFIG_KEY_MISSING.code, missing.exitCode(), missing.toString());
-        assertTrue(missing.errorLines().get(0).contains("in the environment variable OCS_LOGIN_CLIENT_SECRET, or in a file only you can"
-                + " read"), missing.toString());
+        assertTrue(missing.errorLines().get(0).contains("in the environment variable OCS_LOGIN_CLIENT_SECRET or a file only you can"
+                + " read (chmod 600)"), missing.toString());
         assertTrue(missing.errorLines().get(0).contains("never on the command line"), missing.toString());
     }
 

@@ -281,7 +281,7 @@ class ProviderBehaviourTest {
         assertTrue(line.contains("invalid_request (Authentication failed.): check that ClientId 'cli' is a client of this provider that"
                 + " may use the Authorization Code flow, and that its redirect URIs hold http://localhost:"), line);
         assertTrue(line.endsWith("; a client with a secret (an OCS Hybrid client) needs it in the environment variable"
-                + " OCS_LOGIN_CLIENT_SECRET, or a 0600 file named by ClientSecretFile or --client-secret-file"), line);
+                + " OCS_LOGIN_CLIENT_SECRET or a file only you can read (chmod 600) named by ClientSecretFile or --client-secret-file"), line);
         assertTrue(opened.isEmpty(), "no browser");
     }
 

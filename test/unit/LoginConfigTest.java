@@ -304,22 +304,29 @@ class LoginConfigTest {
     /** Issue 25: OCS gives a refresh token only to a Hybrid client (one with a secret) that asks for offline_access. */
     @Test
     void withAClientSecretTheOcsDefaultScopeAsksForOfflineAccess() throws Exception {
-        Path file = ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n");
-        assertEquals("openid ocsapi", ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", " "), folder).scope(),
-                "a blank variable is no secret");
-        LoginConfig fromVariable = ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder);
-        assertEquals("openid ocsapi offline_access", fromVariable.scope());
-        assertEquals("the default for OCS with a client secret (a Hybrid client)", fromVariable.scopeSource());
-        Files.writeString(folder.resolve("secret.txt"), "s\n");
-        Files.writeString(file, "ClientSecretFile = secret.txt\n", java.nio.file.StandardOpenOption.APPEND);
-        assertEquals("openid ocsapi offline_access", load(file, Overrides.NONE).scope(), "a secret file configured");
-        Files.writeString(file, "[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
-                + "Scope = openid ocsapi\n");
-        assertEquals("openid ocsapi", ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder).scope(),
-                "a configured scope is sent as it is");
-        LoginConfig oidc = ConfigFiles.find(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"), Overrides.NONE,
-                Map.of("OCS_LOGIN_CLIENT_SECRET", "s"), folder);
-        assertEquals("openid", oidc.scope(), "another provider: its own default, which Scope changes");
+        ClientAuthentication secret = new ClientAuthentication.Secret("c", "s".toCharArray(), "its place");
+        ClientAuthentication none = new ClientAuthentication.None("c", "its place");
+        LoginConfig ocs = load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678"
+                + "\nClientId = c\n"), Overrides.NONE);
+        assertEquals("openid ocsapi offline_access", ocs.forClient(secret).scope());
+        assertEquals("the default for OCS with a client secret (a Hybrid client)", ocs.forClient(secret).scopeSource());
+        assertEquals("openid ocsapi", ocs.forClient(none).scope(), "a public client: no refresh token to ask for");
+        LoginConfig configured = load(ini("[Configuration]\nResource = https://ocs.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678"
+                + "\nClientId = c\nScope = openid ocsapi\n"), Overrides.NONE);
+        assertEquals("openid ocsapi", configured.forClient(secret).scope(), "a configured scope is sent as it is");
+        LoginConfig oidc = load(ini("[Configuration]\nAuthority = https://idp.example\nClientId = c\n"), Overrides.NONE);
+        assertEquals("openid", oidc.forClient(secret).scope(), "another provider: its own default, which Scope changes");
+    }
+
+    @Test
+    void tokenStoreIsFileOrKeychainInAnyCase() throws Exception {
+        String base = "[Configuration]\nAuthority = https://idp.example\nClientId = c\n";
+        assertEquals(LoginConfig.TokenStore.FILE, load(ini(base), Overrides.NONE).tokenStore());
+        assertEquals(LoginConfig.TokenStore.KEYCHAIN, load(ini(base + "TokenStore = Keychain\n"), Overrides.NONE).tokenStore());
+        assertEquals(LoginConfig.TokenStore.KEYCHAIN, ConfigFiles.find(ini(base), Overrides.NONE, Map.of("OCS_LOGIN_TOKEN_STORE", "keychain"),
+                folder).tokenStore());
+        LoginException e = failure(LoginException.Exit.CONFIG_INVALID, ini(base + "TokenStore = vault\n"), Overrides.NONE);
+        assertTrue(e.getMessage().contains("TokenStore is 'vault'; it is file (the default: private files) or keychain"), e.getMessage());
     }
 
     @Test

@@ -64,6 +64,108 @@ class TokenCacheTest {
         }
     }
 
+    /** A keychain in memory, for the cache's side of TokenStore = keychain (the real one is KeychainTest's). */
+    static final class MemoryKeychain implements Keychain {
+        final Map<String, String> items = new java.util.HashMap<>();
+        Keychain.Failure failure;
+
+        @Override
+        public Optional<String> find(String account) throws Failure {
+            if (failure != null) {
+                throw failure;
+            }
+            return Optional.ofNullable(items.get(account));
+        }
+
+        @Override
+        public void store(String account, String label, String secret) throws Failure {
+            if (failure != null) {
+                throw failure;
+            }
+            items.put(account, secret);
+        }
+
+        @Override
+        public void remove(String account) throws Failure {
+            items.remove(account);
+        }
+
+        @Override
+        public String name() {
+            return "the memory keychain";
+        }
+    }
+
+    private TokenCache cache(MemoryKeychain keychain, LoginConfig.TokenStore store) {
+        return TokenCache.in(Optional.of(home.resolve("tokens")), () -> keychain, store);
+    }
+
+    @Test
+    void withTheKeychainTheFileHoldsNoTokenAndTheEntryReadsBackWhole() throws Exception {
+        MemoryKeychain keychain = new MemoryKeychain();
+        Path file;
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            entry.write(received(tokenResponse()), "public");
+            file = entry.file();
+        }
+        String onDisk = Files.readString(file);
+        for (String token : List.of("at-1", "rt-1", "it-1")) {
+            assertFalse(onDisk.contains(token), token + " in " + onDisk);
+        }
+        assertTrue(onDisk.contains("\"secrets\": \"keychain\"") && onDisk.contains("(in the keychain)"), onDisk);
+        assertEquals(1, keychain.items.size());
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.FILE).open(KEY, Duration.ofSeconds(5), log)) {
+            TokenResponse tokens = entry.read(log).orElseThrow().tokens();
+            assertEquals("at-1", tokens.accessToken(), "read from where it was written, whatever TokenStore says now");
+            assertEquals(Optional.of("rt-1"), tokens.refreshToken());
+            assertEquals(Optional.of(Map.of("sub", "user-1")), tokens.idTokenClaims());
+            entry.write(received(tokenResponse().put("access_token", "at-2")), "public");
+        }
+        assertTrue(keychain.items.isEmpty(), "written back to a file: the keychain's copy is removed");
+        assertTrue(Files.readString(file).contains("at-2"), "TokenStore = file keeps the tokens in the file");
+        TokenCache.Listed listed = cache().list().get(0);
+        assertFalse(listed.inKeychain());
+    }
+
+    @Test
+    void anEntryWhoseKeychainItemIsGoneIsIgnoredAndDeletingRemovesTheItem() throws Exception {
+        MemoryKeychain keychain = new MemoryKeychain();
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            entry.write(received(tokenResponse()), "public");
+        }
+        assertTrue(cache().list().get(0).inKeychain(), "--status says where the tokens are");
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            assertTrue(entry.read(log).isPresent());
+            assertTrue(entry.delete());
+        }
+        assertTrue(keychain.items.isEmpty(), "--logout's delete removes the item too");
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            entry.write(received(tokenResponse()), "public");
+        }
+        keychain.items.clear();
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            assertEquals(Optional.empty(), entry.read(log));
+        }
+        assertTrue(err.toString().contains("its tokens are no longer in the memory keychain"), err.toString());
+    }
+
+    @Test
+    void aLockedKeychainIsAFailureWithItsOwnExitCodeNeverAFallBackToTheFile() throws Exception {
+        MemoryKeychain keychain = new MemoryKeychain();
+        keychain.failure = new Keychain.Failure(Keychain.Failure.Kind.LOCKED, "locked");
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            LoginException e = assertThrows(LoginException.class, entry::checkKeychain);
+            assertEquals(LoginException.Exit.KEYCHAIN_LOCKED, e.exit());
+            e = assertThrows(LoginException.class, () -> entry.write(received(tokenResponse()), "public"));
+            assertEquals(LoginException.Exit.KEYCHAIN_LOCKED, e.exit());
+            assertFalse(Files.exists(entry.file()), "nothing written to the file instead");
+        }
+        keychain.failure = new Keychain.Failure(Keychain.Failure.Kind.UNAVAILABLE, "no Secret Service");
+        try (TokenCache.Locked entry = cache(keychain, LoginConfig.TokenStore.KEYCHAIN).open(KEY, Duration.ofSeconds(5), log)) {
+            assertEquals(LoginException.Exit.KEYCHAIN_UNAVAILABLE, assertThrows(LoginException.class, entry::checkKeychain).exit());
+        }
+    }
+
     @Test
     void anEntryIsWrittenPrivatelyAndReadBack() throws Exception {
         Path file = write(tokenResponse());
