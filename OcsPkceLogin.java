@@ -11,8 +11,9 @@
 //DEPS com.nimbusds:nimbus-jose-jwt:10.10
 //DEPS com.google.crypto.tink:tink:1.18.0
 //SOURCES PkceUtil.java CallbackServer.java LocalKeycloak.java
-//SOURCES cli/AotTraining.java cli/Arguments.java cli/Cancellation.java cli/ClientSecret.java cli/Completion.java cli/ConfigFiles.java
-//SOURCES cli/Demo.java cli/Overrides.java cli/Setting.java cli/Status.java cli/Suggestions.java
+//SOURCES api/ApiCall.java api/ApiFailure.java api/ApiRequest.java
+//SOURCES cli/Api.java cli/AotTraining.java cli/Arguments.java cli/Cancellation.java cli/ClientSecret.java cli/Completion.java cli/ConfigFiles.java
+//SOURCES cli/Demo.java cli/Exec.java cli/Overrides.java cli/Setting.java cli/Status.java cli/Suggestions.java
 //SOURCES login/AuthorizationRequest.java login/AuthorizationResponse.java login/BrowserSignIn.java login/ClientAuthentication.java
 //SOURCES login/DeviceLogin.java login/Endpoint.java login/FrontChannel.java login/Hints.java login/IdTokenValidator.java
 //SOURCES login/IdentityProvider.java login/KeptInKeychain.java login/Limits.java login/Listening.java login/LoginConfig.java login/LoginException.java
@@ -21,7 +22,7 @@
 //SOURCES login/TokenCheck.java login/TokenResponse.java login/Training.java
 //SOURCES system/Browser.java system/CaFile.java system/ChildProcess.java system/Html.java system/Http.java system/HttpFailure.java
 //SOURCES system/HttpFailures.java system/IniFile.java system/Keychain.java system/Log.java system/MacKeychain.java system/PortOwner.java system/PrivateFolder.java
-//SOURCES system/Proxies.java system/SecretServiceKeychain.java system/SelectorStop.java system/Tls.java system/Urls.java system/UserFolders.java system/WindowsKeychain.java
+//SOURCES system/Proxies.java system/SecretServiceKeychain.java system/SelectorStop.java system/Terminal.java system/Tls.java system/Urls.java system/UserFolders.java system/WindowsKeychain.java
 
 package cli;
 
@@ -88,15 +89,16 @@ public final class OcsPkceLogin {
         }
         Log log = new Log(err, arguments.verbose(), arguments.quiet());
         try {
+            int exitCode = LoginException.Exit.OK.code;
             switch (arguments.action()) {
                 case HELP -> Arguments.printHelp(out);
                 case VERSION -> out.println(VERSION + " (Java " + Runtime.version() + ")");
                 case COMPLETION -> out.print(Completion.script(arguments.completion().orElseThrow()));
-                case STATUS -> Status.print(arguments.cache(), arguments.output() == Arguments.Output.JSON, out, log);
-                default -> withConfig(arguments, browser, paste, out, log);
+                case STATUS -> Status.print(arguments, out, log);
+                default -> exitCode = withConfig(arguments, browser, paste, out, log);
             }
             out.flush();
-            return LoginException.Exit.OK.code;
+            return exitCode;
         } catch (LoginException e) {
             log.error(e.getMessage(), e);
             return e.exit().code;
@@ -106,24 +108,30 @@ public final class OcsPkceLogin {
         }
     }
 
-    /** A run that needs the config: a login (the default, or a machine's with --client-credentials) or --logout. */
-    private static void withConfig(Arguments arguments, Browser browser, PasteBack.Input paste, PrintStream out, Log log)
+    /**
+     * A run that needs the config: a login (the default, or a machine's with --client-credentials), and
+     * what uses its token (exec, api); or --logout, or the client secret's keychain commands.
+     *
+     * @return the exit code: exec's command's, or OK
+     */
+    private static int withConfig(Arguments arguments, Browser browser, PasteBack.Input paste, PrintStream out, Log log)
             throws LoginException {
         Limits limits = arguments.limits();
         try (Cancellation cancellation = new Cancellation(log);
                 Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser)) {
             LoginConfig found = arguments.demo() ? Demo.config(arguments.overrides())
-                    : ConfigFiles.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath());
+                    : ConfigFiles.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath(),
+                            arguments.profile());
             log.info("Config: " + found.source());
             found.warnings().forEach(log::info);
             switch (arguments.action()) {
                 case STORE_CLIENT_SECRET -> {
                     ClientSecret.store(found, paste.open(), arguments.cache().keychain().get(), log);
-                    return;
+                    return LoginException.Exit.OK.code;
                 }
                 case FORGET_CLIENT_SECRET -> {
                     ClientSecret.forget(found, arguments.cache().keychain().get(), log);
-                    return;
+                    return LoginException.Exit.OK.code;
                 }
                 default -> {
                     // a login or --logout, below
@@ -138,7 +146,7 @@ public final class OcsPkceLogin {
             TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);
             if (arguments.action() == Arguments.Action.LOGOUT) {
                 Session.logout(config, key, arguments.cache(), limits, log, connect);
-                return;
+                return LoginException.Exit.OK.code;
             }
             IdentityProvider.Push push = arguments.noPar() ? IdentityProvider.Push.NEVER : IdentityProvider.Push.WHERE_OFFERED;
             Session.Grant grant = switch (arguments.signIn()) {
@@ -150,9 +158,20 @@ public final class OcsPkceLogin {
                 case DEVICE -> (opener, left) -> DeviceLogin.login(opener.open(), config, chosen, left, log);
                 case CLIENT_CREDENTIALS -> (opener, left) -> MachineLogin.login(opener.open(), config, log);
             };
-            TokenResponse tokens = Session.tokens(config, key, client, arguments.cache(), limits, log, connect, grant);
-            out.println(arguments.output() == Arguments.Output.JSON ? Log.printableJson(tokens.toJson(Instant.now()).toString(2))
-                    : tokens.accessToken());
+            Session.Tokens tokens = Session.tokens(config, key, client, arguments.cache(), limits, log, connect, grant);
+            switch (arguments.action()) {
+                case EXEC -> {
+                    return Exec.run(arguments.command(), tokens.response().accessToken(), log);
+                }
+                case API -> Api.call(arguments.api().orElseThrow(), config, tokens, limits, out, log,
+                        refused -> Session.tokens(config, key, client, arguments.cache().refusing(refused), limits, log, connect, grant));
+                default -> out.println(switch (arguments.output()) {
+                    case JSON -> Log.printableJson(tokens.response().toJson(Instant.now()).toString(2));
+                    case HEADER -> "Authorization: Bearer " + tokens.response().accessToken();
+                    case TOKEN -> tokens.response().accessToken();
+                });
+            }
+            return LoginException.Exit.OK.code;
         }
     }
 

@@ -18,6 +18,7 @@ import org.apache.commons.cli.UnrecognizedOptionException;
 import login.Limits;
 import login.LoginException;
 import login.Session;
+import api.ApiRequest;
 import system.Keychain;
 import system.Log;
 import system.UserFolders;
@@ -28,23 +29,25 @@ import system.UserFolders;
  * values of one run. A mistake is a {@link LoginException.Exit#USAGE} failure that names the option,
  * with a suggestion for a mistyped one.
  */
-record Arguments(Path configFile, Overrides overrides, Limits limits, Session.CacheOptions cache, Action action,
-        SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet,
-        Optional<Completion.Shell> completion) {
+record Arguments(Path configFile, Optional<String> profile, Overrides overrides, Limits limits, Session.CacheOptions cache,
+        Action action, SignIn signIn, boolean noBrowser, boolean noPar, Output output, boolean demo, boolean verbose, boolean quiet,
+        Optional<Completion.Shell> completion, List<String> command, Optional<ApiRequest> api) {
 
-    /** What the run does. */
-    enum Action { LOGIN, LOGOUT, STATUS, HELP, VERSION, COMPLETION, STORE_CLIENT_SECRET, FORGET_CLIENT_SECRET }
+    /** What the run does: print the token (LOGIN), or run a command with it (EXEC), or call the API with it (API), or another job. */
+    enum Action { LOGIN, EXEC, API, LOGOUT, STATUS, HELP, VERSION, COMPLETION, STORE_CLIENT_SECRET, FORGET_CLIENT_SECRET }
 
     /** How a run signs in when the cache cannot answer. */
     enum SignIn { BROWSER, PASTE, DEVICE, CLIENT_CREDENTIALS }
 
-    enum Output { TOKEN, JSON }
+    enum Output { TOKEN, JSON, HEADER }
 
     /** The groups of --help, in order. */
     private enum Group {
         PROVIDER("Where to sign in (also in config.ini [Configuration], and as OCS_LOGIN_*):"),
         SIGN_IN("How to sign in:"),
         CACHE("The token cache:"),
+        USE("Using the token: ocs-login exec -- COMMAND [ARGS...] runs COMMAND with it in\n$"
+                + Exec.VARIABLE + "; ocs-login api PATH calls ApiBase (OCS: its REST API) with it:"),
         OUTPUT("Output and limits:");
 
         final String title;
@@ -60,6 +63,7 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
 
     private static final List<Flag> FLAGS = List.of(
             new Flag(null, "config", "FILE", Group.PROVIDER, "INI file (default: ./config.ini, then ~/.config)"),
+            new Flag(null, "profile", "NAME", Group.PROVIDER, "Its section [profile NAME] (or OCS_LOGIN_PROFILE)"),
             new Flag(null, "demo", null, Group.PROVIDER, "Sign in at a local Keycloak that stands in for OCS"),
             new Flag(null, "no-browser", null, Group.SIGN_IN, "Do not open a browser; only print the URL to open"),
             new Flag(null, "device", null, Group.SIGN_IN, "Sign in on another device with a code (RFC 8628)"),
@@ -74,7 +78,11 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
             new Flag(null, "status", null, Group.CACHE, "List the cached logins (no token, no network)"),
             new Flag(null, "store-client-secret", null, Group.CACHE, "Read the client's secret (no echo) into the keychain"),
             new Flag(null, "forget-client-secret", null, Group.CACHE, "Remove the client's secret from the keychain"),
-            new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), or json with the ID token claims"),
+            new Flag("X", "method", "METHOD", Group.USE, "api: the method (default: GET; POST with --input)"),
+            new Flag("H", "header", "HEADER", Group.USE, "api: one more header, 'Name: value'"),
+            new Flag(null, "input", "FILE", Group.USE, "api: the request's body, from FILE, or - for stdin"),
+            new Flag("i", "include", null, Group.USE, "api: print the status line and headers first"),
+            new Flag("o", "output", "FORMAT", Group.OUTPUT, "token (default), header (for curl -H @-), or json"),
             new Flag(null, "timeout", "SECONDS", Group.OUTPUT, "Longest wait for a sign-in (default: " + Limits.DEFAULT_TIMEOUT.toSeconds() + ")"),
             new Flag(null, "connect-timeout", "SECONDS", Group.OUTPUT, "Connect timeout for each call (default: " + Limits.DEFAULT_CONNECT_TIMEOUT.toSeconds() + ")"),
             new Flag(null, "read-timeout", "SECONDS", Group.OUTPUT, "Time limit for each whole answer (default: " + Limits.DEFAULT_READ_TIMEOUT.toSeconds() + ")"),
@@ -109,12 +117,40 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         } catch (MissingArgumentException e) {
             Option option = e.getOption();
             throw usage("--" + option.getLongOpt() + " needs a value (" + option.getArgName() + ")"
-                    + (option.getLongOpt().equals("output") ? ": token or json" : option.getLongOpt().equals("completion") ? ": bash or zsh" : ""));
+                    + (option.getLongOpt().equals("output") ? ": token, header or json" : option.getLongOpt().equals("completion") ? ": bash or zsh" : ""));
         } catch (ParseException e) {
             throw usage(Log.printable(e.getMessage()));
         }
-        if (!line.getArgList().isEmpty()) {
-            throw usage("unexpected argument '" + Log.printable(line.getArgList().get(0), 80) + "'; every value follows its option");
+        List<String> positional = line.getArgList();
+        String subcommand = positional.isEmpty() ? "" : positional.get(0);
+        if (!positional.isEmpty() && !subcommand.equals("exec") && !subcommand.equals("api")) {
+            throw usage("unexpected argument '" + Log.printable(subcommand, 80) + "'; every value follows its option (and the"
+                    + " commands are exec and api)");
+        }
+        List<String> command = subcommand.equals("exec") ? List.copyOf(positional.subList(1, positional.size())) : List.of();
+        if (subcommand.equals("exec") && command.isEmpty()) {
+            throw usage("exec needs a command to run: ocs-login exec -- COMMAND [ARGS...]");
+        }
+        if (subcommand.equals("api") && positional.size() != 2) {
+            throw usage(positional.size() < 2 ? "api needs a PATH: ocs-login api PATH (e.g. Tenants/{tenant}/Namespaces)"
+                    : "api takes one PATH, not '" + Log.printable(positional.get(2), 80) + "' too");
+        }
+        Optional<ApiRequest> api = Optional.empty();
+        if (subcommand.equals("api")) {
+            api = Optional.of(new ApiRequest(last(line, "method").map(method -> method.strip().toUpperCase(Locale.ROOT)).orElse(
+                    line.hasOption("input") ? "POST" : "GET"), positional.get(1), last(line, "input"),
+                    line.getOptionValues("header") == null ? List.of() : List.of(line.getOptionValues("header")), line.hasOption("include")));
+            try {
+                api.get().check();
+            } catch (api.ApiFailure e) {
+                throw usage(e.getMessage());
+            }
+        } else {
+            for (String apiOnly : List.of("method", "header", "input", "include")) {
+                if (line.hasOption(apiOnly)) {
+                    throw usage("--" + apiOnly + " is for api: ocs-login api PATH --" + apiOnly + (apiOnly.equals("include") ? "" : " ..."));
+                }
+            }
         }
         if (line.hasOption("demo") && line.hasOption("config")) {
             throw usage("--demo signs in with its own built-in config, so --config " + Log.printable(line.getOptionValue("config"), 80)
@@ -128,7 +164,8 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
                 Limits.DEFAULT_CONNECT_TIMEOUT, 1), seconds(line, "read-timeout", Limits.DEFAULT_READ_TIMEOUT, 1));
         Session.CacheOptions cache = new Session.CacheOptions(last(line, "cache-dir").map(Path::of),
                 seconds(line, "min-validity", Session.DEFAULT_MIN_VALIDITY, 0), line.hasOption("force-login"), line.hasOption("no-cache"),
-                () -> Keychain.ofThisSystem(UserFolders.ofThisProcess(), limits.callbackTimeout())); // a call may wait for an unlock prompt
+                () -> Keychain.ofThisSystem(UserFolders.ofThisProcess(), limits.callbackTimeout()), // a call may wait for an unlock prompt
+                Optional.empty());
         if (cache.noCache() && line.hasOption("logout")) {
             throw usage("--logout and --no-cache exclude each other: --logout works on the cache");
         }
@@ -162,12 +199,24 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         Action action = line.hasOption("help") ? Action.HELP : line.hasOption("version") ? Action.VERSION
                 : completion.isPresent() ? Action.COMPLETION : line.hasOption("status") ? Action.STATUS
                 : line.hasOption("logout") ? Action.LOGOUT : line.hasOption("store-client-secret") ? Action.STORE_CLIENT_SECRET
-                : line.hasOption("forget-client-secret") ? Action.FORGET_CLIENT_SECRET : Action.LOGIN;
+                : line.hasOption("forget-client-secret") ? Action.FORGET_CLIENT_SECRET : subcommand.equals("exec") ? Action.EXEC
+                : subcommand.equals("api") ? Action.API : Action.LOGIN;
+        if (!subcommand.isEmpty() && action != Action.EXEC && action != Action.API && action != Action.HELP) {
+            throw usage(subcommand + " uses the token, and --" + action.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + " does another job; leave out one of them");
+        }
+        if (!subcommand.isEmpty() && line.hasOption("output")) {
+            throw usage("--output is for the token itself; " + subcommand + (subcommand.equals("exec") ? " gives it to the command"
+                    : " prints the API's answer"));
+        }
         SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE
                 : line.hasOption("client-credentials") ? SignIn.CLIENT_CREDENTIALS : SignIn.BROWSER;
-        return new Arguments(last(line, "config").map(Path::of).orElse(null), new Overrides(given), limits, cache,
-                action, signIn, line.hasOption("no-browser"), line.hasOption("no-par"), output(line), line.hasOption("demo"), line.hasOption("verbose"),
-                line.hasOption("quiet"), completion);
+        if (line.hasOption("demo") && line.hasOption("profile")) {
+            throw usage("--demo signs in with its own built-in config, so --profile would not be read; leave out one of them");
+        }
+        return new Arguments(last(line, "config").map(Path::of).orElse(null), last(line, "profile").map(String::strip), new Overrides(given),
+                limits, cache, action, signIn, line.hasOption("no-browser"), line.hasOption("no-par"), output(line), line.hasOption("demo"),
+                line.hasOption("verbose"), line.hasOption("quiet"), completion, command, api);
     }
 
     /** An option's value; given more than once, the last one counts (so that an alias can be overridden). */
@@ -194,7 +243,7 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
         try {
             return Output.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw usage("--output must be token or json, not '" + Log.printable(text, 40) + "'");
+            throw usage("--output must be token, header or json, not '" + Log.printable(text, 40) + "'");
         }
     }
 
@@ -242,13 +291,15 @@ record Arguments(Path configFile, Overrides overrides, Limits limits, Session.Ca
     /** --help: what the tool does and every option, in 80 columns; the exit codes are in the README. */
     static void printHelp(PrintStream out) {
         List<String> lines = new ArrayList<>();
-        lines.add("Usage: ocs-login [OPTIONS]");
+        lines.add("Usage: ocs-login [OPTIONS] [exec -- COMMAND [ARGS...] | api PATH]");
         lines.addAll(wrap("Gets an access token from OSIsoft Cloud Services (AVEVA Data Hub) or any OpenID"
                 + " Connect provider, by Authorization Code + PKCE in your browser, and prints it to stdout."
                 + " Progress and errors go to stderr.", 0));
         for (Group group : Group.values()) {
             lines.add("");
-            lines.add(group.title);
+            for (String title : group.title.split("\n")) {
+                lines.addAll(wrap(title, 0));
+            }
             if (group == Group.PROVIDER) {
                 for (Setting setting : Setting.values()) {
                     lines.addAll(option(setting.option() + " " + setting.argument, setting.help));

@@ -20,7 +20,11 @@ final class Completion {
     }
 
     /** What can follow an option whose value is {@code argument}: files, folders, words, or nothing to suggest. */
-    private enum Value { NONE, FILE, FOLDER, WORDS }
+    private enum Value { NONE, FILE, FOLDER, WORDS, PROFILE }
+
+    /** The names of the [profile NAME] sections of ./config.ini and the user's config.ini, by sed: no JVM while one types. */
+    private static final String PROFILES = "sed -n 's/^[[:space:]]*\\[[Pp]rofile[[:space:]][[:space:]]*\\([^]]*\\)\\].*/\\1/p' config.ini"
+            + " \"${XDG_CONFIG_HOME:-$HOME/.config}/ocs-pkce-login/config.ini\" 2>/dev/null";
 
     private static Value valueOf(String argument) {
         if (argument == null) {
@@ -29,14 +33,16 @@ final class Completion {
         return switch (argument) {
             case "FILE", "PEM" -> Value.FILE;
             case "DIR" -> Value.FOLDER;
-            case "FORMAT", "SHELL", "STORE" -> Value.WORDS;
+            case "FORMAT", "SHELL", "STORE", "METHOD" -> Value.WORDS;
+            case "NAME" -> Value.PROFILE;
             default -> Value.NONE;
         };
     }
 
     private static String words(String argument) {
         return switch (argument) {
-            case "FORMAT" -> "token json";
+            case "FORMAT" -> "token header json";
+            case "METHOD" -> "GET POST PUT PATCH DELETE";
             case "STORE" -> "file keychain";
             default -> "bash zsh";
         };
@@ -66,10 +72,13 @@ final class Completion {
                 case FOLDER -> cases.append("    ").append(pattern).append(") COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n");
                 case WORDS -> cases.append("    ").append(pattern).append(") COMPREPLY=($(compgen -W \"")
                         .append(words(option.argument())).append("\" -- \"$cur\")); return ;;\n");
+                case PROFILE -> cases.append("    ").append(pattern).append(") COMPREPLY=($(compgen -W \"$(").append(PROFILES)
+                        .append(")\" -- \"$cur\")); return ;;\n");
                 case NONE -> free.addAll(names(option));
             }
         }
         cases.append("    ").append(String.join(" | ", free)).append(") COMPREPLY=(); return ;; # a value of your own\n");
+        all.addAll(List.of("exec", "api"));
         return "# bash completion for ocs-login (ocs-pkce-login), made by: ocs-login --completion bash\n"
                 + "# Load it with: source <(ocs-login --completion bash), e.g. in ~/.bashrc\n"
                 + "_ocs_login() {\n"
@@ -89,6 +98,7 @@ final class Completion {
                 case FILE -> "_files";
                 case FOLDER -> "_files -/";
                 case WORDS -> "(" + words(option.argument()) + ")";
+                case PROFILE -> "{compadd -- ${(f)\"$(" + PROFILES.replace("'", "'\\''") + ")\"}";
                 case NONE -> " ";
             };
             List<String> names = names(option);

@@ -47,17 +47,29 @@ final class ConfigFiles {
      */
     static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder)
             throws LoginException {
-        if (configFile != null) {
-            return fromFile(configFile, overrides, environment);
+        return find(configFile, overrides, environment, workingFolder, Optional.empty());
+    }
+
+    /**
+     * As {@link #find(Path, Overrides, Map, Path)}, from the section of {@code profile} ({@code --profile};
+     * else {@code OCS_LOGIN_PROFILE}; else [Configuration]).
+     */
+    static LoginConfig find(Path configFile, Overrides overrides, Map<String, String> environment, Path workingFolder,
+            Optional<String> profile) throws LoginException {
+        Optional<String> chosen = profile.or(() -> Optional.ofNullable(environment.get(PROFILE_VARIABLE)).filter(name -> !name.isBlank()));
+        Optional<Path> file = file(configFile, environment, workingFolder);
+        if (file.isPresent()) {
+            return new Reader(file.get().toString(), read(file.get()), file.get().toAbsolutePath().getParent(), overrides, environment,
+                    chosen).config();
         }
         List<Path> candidates = List.of(workingFolder.resolve("config.ini"), userConfigFile(environment));
-        for (Path candidate : candidates) {
-            if (Files.exists(candidate)) {
-                checkTrusted(candidate);
-                return fromFile(candidate, overrides, environment);
-            }
+        if (chosen.isPresent()) {
+            throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, "The profile " + Log.printable(chosen.get(), 60) + " is a"
+                    + " section [profile " + Log.printable(chosen.get(), 60) + "] of config.ini, and there is none: looked for "
+                    + candidates.get(0) + " and " + candidates.get(1));
         }
-        Reader withoutFile = new Reader("the command line and the environment (no config file)", null, null, overrides, environment);
+        Reader withoutFile = new Reader("the command line and the environment (no config file)", null, null, overrides, environment,
+                Optional.empty());
         if (withoutFile.value(Setting.CLIENT_ID).isEmpty()
                 || withoutFile.value(Setting.AUTHORITY).isEmpty() && withoutFile.value(Setting.RESOURCE).isEmpty()) {
             throw new LoginException(LoginException.Exit.CONFIG_FILE_MISSING, "No config file: looked for " + candidates.get(0)
@@ -93,13 +105,58 @@ final class ConfigFiles {
         return new UserFolders(environment).configFolder().resolve("config.ini");
     }
 
-    private static LoginConfig fromFile(Path file, Overrides overrides, Map<String, String> environment) throws LoginException {
-        return new Reader(file.toString(), read(file), file.toAbsolutePath().getParent(), overrides, environment).config();
+    /** The config file of a run: {@code --config FILE}, else the first found (and trusted) of ./config.ini and the user's. */
+    static Optional<Path> file(Path configFile, Map<String, String> environment, Path workingFolder) throws LoginException {
+        if (configFile != null) {
+            return Optional.of(configFile);
+        }
+        for (Path candidate : List.of(workingFolder.resolve("config.ini"), userConfigFile(environment))) {
+            if (Files.exists(candidate)) {
+                checkTrusted(candidate);
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The config of an already read file (the demo's built-in one); {@code source} names it in messages. */
     static LoginConfig fromIni(String source, IniFile file, Overrides overrides) throws LoginException {
-        return new Reader(source, file, null, overrides, Map.of()).config();
+        return new Reader(source, file, null, overrides, Map.of(), Optional.empty()).config();
+    }
+
+    /** The variable that picks a profile when --profile does not. */
+    static final String PROFILE_VARIABLE = "OCS_LOGIN_PROFILE";
+    /** A profile is the section [profile NAME]. */
+    private static final String PROFILE_PREFIX = "profile ";
+
+    /** The names of the profiles in {@code file}, in their order. */
+    static List<String> profiles(IniFile file) {
+        List<String> names = new ArrayList<>();
+        for (IniFile.Section section : file.sections().values()) {
+            if (section.name().toLowerCase(Locale.ROOT).startsWith(PROFILE_PREFIX)) {
+                names.add(section.name().substring(PROFILE_PREFIX.length()).strip());
+            }
+        }
+        return names;
+    }
+
+    /** Every profile of {@code file} whose config can be made, by name: for --status. */
+    static Map<String, LoginConfig> profileConfigs(Path file) {
+        Map<String, LoginConfig> configs = new LinkedHashMap<>();
+        try {
+            IniFile ini = read(file);
+            for (String name : profiles(ini)) {
+                try {
+                    configs.put(name, new Reader(file.toString(), ini, file.toAbsolutePath().getParent(), Overrides.NONE, Map.of(),
+                            Optional.of(name)).config());
+                } catch (LoginException notComplete) {
+                    // a profile with a mistake is said when it is used
+                }
+            }
+        } catch (LoginException unreadable) {
+            // no profiles to show
+        }
+        return configs;
     }
 
     /** {@code file}, read as INI: a missing file and one that is no small INI text file are said as config mistakes. */
@@ -139,10 +196,15 @@ final class ConfigFiles {
 
         private enum Layer { COMMAND_LINE, ENVIRONMENT, FILE }
 
-        /** {@code folder} is the config file's, for relative paths in it; null when there is no file on disk. */
-        Reader(String source, IniFile file, Path folder, Overrides overrides, Map<String, String> environment) throws LoginException {
+        /**
+         * {@code folder} is the config file's, for relative paths in it; null when there is no file on disk.
+         * {@code profile} names the section [profile NAME] to read instead of [Configuration].
+         */
+        Reader(String source, IniFile file, Path folder, Overrides overrides, Map<String, String> environment, Optional<String> profile)
+                throws LoginException {
             this.source = source;
-            this.section = file == null ? new IniFile.Section(SECTION, 0, Map.of()) : file.section(SECTION);
+            this.section = file == null ? new IniFile.Section(SECTION, 0, Map.of()) : profile.isEmpty() ? file.section(SECTION)
+                    : profileSection(file, profile.get());
             this.folder = folder;
             this.overrides = overrides;
             this.environment = environment;
@@ -166,14 +228,27 @@ final class ConfigFiles {
             }
         }
 
-        /** Every key of [Configuration] is a setting, written as a value; and no setting stands in another section. */
+        /** [profile NAME], which must be there: a mistyped name gets the closest one. */
+        private IniFile.Section profileSection(IniFile file, String name) throws LoginException {
+            IniFile.Section found = file.sections().get((PROFILE_PREFIX + name.strip()).toLowerCase(Locale.ROOT));
+            if (found == null) {
+                List<String> names = profiles(file);
+                throw new LoginException(LoginException.Exit.CONFIG_INVALID, source + " has no profile '" + Log.printable(name, 60)
+                        + "' (a section [profile " + Log.printable(name, 60) + "])" + Suggestions.closest(name, names)
+                                .map(known -> "; did you mean " + known + "?").orElse(names.isEmpty() ? "; it has no profiles"
+                                        : "; its profiles are " + String.join(", ", names)));
+            }
+            return found;
+        }
+
+        /** Every key of [Configuration] and of each profile is a setting, written as a value; and no setting stands in another section. */
         private void checkKeys(IniFile file) throws LoginException {
             for (IniFile.Section other : file.sections().values()) {
                 for (IniFile.Value value : other.values().values()) {
                     boolean isSetting = Setting.ofKey(value.key()).isPresent();
-                    if (other == section || other.name().equalsIgnoreCase(SECTION)) {
+                    if (other == section || other.name().equalsIgnoreCase(SECTION) || other.name().toLowerCase(Locale.ROOT).startsWith(PROFILE_PREFIX)) {
                         if (!isSetting) {
-                            throw invalid(value, "unknown key '" + Log.printable(value.key(), 40) + "' in [" + SECTION + "]"
+                            throw invalid(value, "unknown key '" + Log.printable(value.key(), 40) + "' in [" + Log.printable(other.name(), 60) + "]"
                                     + Suggestions.closest(value.key(), java.util.Arrays.stream(Setting.values()).map(s -> s.key).toList())
                                             .map(key -> " (did you mean " + key + "?)").orElse(" (the keys are " + keys() + ")"));
                         }
@@ -250,11 +325,15 @@ final class ConfigFiles {
                 throw error(LoginException.Exit.CONFIG_INVALID, Setting.AUTH_PARAMS, "sets acr_values, which TenantId sends"
                         + " (acr_values=tenant:" + tenantId.get() + "); set one of them");
             }
+            Optional<URI> apiBase = value(Setting.API_BASE).isPresent() ? Optional.of(url(Setting.API_BASE, value(Setting.API_BASE).get()))
+                    : resourceUrl.map(address -> URI.create(Urls.stripTrailingSlash(address.toString()) + "/api/v1"));
             return new LoginConfig(Urls.normalized(issuer), issuerSource, ocs, clientId, tenantId,
                     scope.orElse(ocs ? LoginConfig.DEFAULT_SCOPE : LoginConfig.DEFAULT_OIDC_SCOPE),
                     scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (ocs ? " for OCS" : " for an OpenID Connect provider"),
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : LoginConfig.DEFAULT_REDIRECT_URI,
-                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), tokenStore(), source, List.copyOf(warnings));
+                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), tokenStore(), apiBase,
+                    section.name().toLowerCase(Locale.ROOT).startsWith(PROFILE_PREFIX) ? source + " [" + section.name() + "]" : source,
+                    List.copyOf(warnings));
         }
 
         /** TokenStore: file (the default) or keychain, in any case. */
@@ -322,7 +401,7 @@ final class ConfigFiles {
             return switch (layer(setting)) {
                 case COMMAND_LINE -> setting.option();
                 case ENVIRONMENT -> "the environment variable " + setting.variable();
-                case FILE -> source + ": [" + SECTION + "] " + setting.key;
+                case FILE -> source + ": [" + section.name() + "] " + setting.key;
             };
         }
 

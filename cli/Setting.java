@@ -23,7 +23,8 @@ enum Setting {
     AUTH_PARAMS("AuthParams", "a=b&c=d", Kind.PARAMETERS, "More parameters for the authorization request"),
     CLIENT_SECRET_FILE("ClientSecretFile", "FILE", Kind.FILE, "A 0600 file with the client's secret (a machine, an"
             + " OCS Hybrid client), or " + Setting.CLIENT_SECRET_VARIABLE),
-    TOKEN_STORE("TokenStore", "STORE", Kind.TEXT, "file (default), or keychain (the OS's store)");
+    TOKEN_STORE("TokenStore", "STORE", Kind.TEXT, "file (default), or keychain (the OS's store)"),
+    API_BASE("ApiBase", "URL", Kind.PROVIDER_URL, "Where 'api' sends (OCS: {Resource}/api/v1)");
 
     /** How a value is checked (by {@link LoginConfig}). */
     enum Kind {
@@ -87,6 +88,7 @@ enum Setting {
             all.add(setting.variable());
         }
         all.add(CLIENT_SECRET_VARIABLE);
+        all.add(ConfigFiles.PROFILE_VARIABLE);
         all.add(keycloak.LocalKeycloak.IDLE_VARIABLE);
         return all;
     }

@@ -37,7 +37,8 @@ public class LoginException extends Exception {
         TLS_UNTRUSTED(18, "the provider's TLS certificate is not trusted (a company CA? see --ca-file)"),
         SECRET_UNSAFE(19, "a client secret file is not this user's alone, or others could read it"),
         KEYCHAIN_UNAVAILABLE(20, "TokenStore = keychain, but there is no keychain to use (no Secret Service, no secret-tool)"),
-        KEYCHAIN_LOCKED(21, "the keychain is locked, or its unlock was declined");
+        KEYCHAIN_LOCKED(21, "the keychain is locked, or its unlock was declined"),
+        API_REFUSED(22, "the API of 'ocs-login api' answered with an HTTP error, or a redirect it did not follow");
 
         public final int code;
         public final String meaning;
@@ -75,7 +76,7 @@ public class LoginException extends Exception {
     }
 
     /** A call that gave no answer to use, as the login's failure: the one place where its kind becomes an exit code. */
-    static LoginException of(HttpFailure failure) {
+    public static LoginException of(HttpFailure failure) {
         Exit exit = switch (failure.kind()) {
             case SETTING -> Exit.CONFIG_INVALID;
             case UNREACHABLE -> Exit.PROVIDER_UNREACHABLE;

@@ -58,8 +58,9 @@ public final class PasteBack implements FrontChannel {
                     + " closed (--paste reads the address there, --store-client-secret the secret); run it with a terminal or a pipe"
                     + " as its input");
         }
-        Console console = System.console();
-        if (console != null && isTerminal(console)) {
+        Optional<Console> terminal = system.Terminal.console();
+        if (terminal.isPresent()) {
+            Console console = terminal.get();
             return new PasteBack(() -> {
                 char[] line = console.readPassword();
                 return line == null ? null : new String(line);
@@ -109,15 +110,6 @@ public final class PasteBack implements FrontChannel {
             return stdin.startsWith(java.nio.file.Path.of(System.getProperty("java.home")).toRealPath());
         } catch (IOException | UnsupportedOperationException | SecurityException notLinux) {
             return false;
-        }
-    }
-
-    /** Java 22 and later give a Console for redirected streams too; {@code isTerminal()} tells them apart. */
-    private static boolean isTerminal(Console console) {
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException olderJava) {
-            return true; // before Java 22, there is a Console only for a terminal
         }
     }
 

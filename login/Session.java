@@ -25,11 +25,20 @@ public final class Session {
      * {@code --no-cache}; and the keychain, for an entry kept there (TokenStore = keychain).
      */
     public record CacheOptions(Optional<Path> folder, Duration minValidity, boolean forceLogin, boolean noCache,
-            Supplier<Keychain> keychain) {
+            Supplier<Keychain> keychain, Optional<String> refused) {
 
         TokenCache tokens(LoginConfig config) {
             return TokenCache.in(folder, keychain, config.tokenStore());
         }
+
+        /** These options, where the cached access token {@code accessToken} was refused by an API: it is refreshed, not used. */
+        public CacheOptions refusing(String accessToken) {
+            return new CacheOptions(folder, minValidity, forceLogin, noCache, keychain, Optional.of(accessToken));
+        }
+    }
+
+    /** A run's tokens, and whether they came from the cache as they were (a hit) rather than from the provider now. */
+    public record Tokens(TokenResponse response, boolean cached) {
     }
 
     /**
@@ -49,12 +58,12 @@ public final class Session {
      * The tokens for {@code config}'s entry {@code key} (a person's login, or a machine's): from the
      * cache, by a refresh, or by {@code grant}.
      */
-    public static TokenResponse tokens(LoginConfig config, TokenCache.Key key, ClientAuthentication client, CacheOptions cache,
+    public static Tokens tokens(LoginConfig config, TokenCache.Key key, ClientAuthentication client, CacheOptions cache,
             Limits limits, Log log, ProviderConnection.Opener opener, Grant grant) throws LoginException {
         long started = System.nanoTime();
         try (OnDemand connection = new OnDemand(opener)) {
             if (cache.noCache()) {
-                return withScopeHint(config, key, () -> grant.tokens(connection, limits));
+                return new Tokens(withScopeHint(config, key, () -> grant.tokens(connection, limits)), false);
             }
             // Held until the new tokens are written: a second run at the same time waits, then finds them.
             try (TokenCache.Locked entry = cache.tokens(config).open(key, lockWait(limits), log)) {
@@ -68,15 +77,19 @@ public final class Session {
                     cached = Optional.empty();
                 }
                 Instant now = Instant.now();
-                if (cached.isPresent() && cached.get().tokens().validFor(cache.minValidity(), now)) {
+                boolean refused = cached.isPresent() && cache.refused().filter(cached.get().tokens().accessToken()::equals).isPresent();
+                if (refused) {
+                    log.info("The API refused the cached access token (HTTP 401) before it expired: getting a new one");
+                }
+                if (cached.isPresent() && !refused && cached.get().tokens().validFor(cache.minValidity(), now)) {
                     log.info("Using the cached access token," + cached.get().tokens().validFor() + " more (--force-login signs in again,"
                             + " --logout forgets it)");
-                    return cached.get().tokens();
+                    return new Tokens(cached.get().tokens(), true);
                 }
                 if (cached.isPresent() && cached.get().tokens().refreshToken().isPresent()) {
                     Optional<TokenResponse> refreshed = refresh(cached.get().tokens(), client, log, connection.open(), entry);
                     if (refreshed.isPresent()) {
-                        return refreshed.get();
+                        return new Tokens(refreshed.get(), false);
                     }
                 } else if (cached.isPresent() && !key.machine()) {
                     log.info("The cached access token has expired, and this client gets no refresh token"
@@ -87,7 +100,7 @@ public final class Session {
                 entry.checkKeychain(); // a keychain that cannot take the tokens is said before the sign-in
                 TokenResponse signedIn = withScopeHint(config, key, () -> grant.tokens(connection, left));
                 keep(entry, signedIn, client, log);
-                return signedIn;
+                return new Tokens(signedIn, false);
             }
         }
     }

@@ -130,6 +130,59 @@ public final class Http implements AutoCloseable {
         return send(authorization.isPresent() ? request.header("Authorization", authorization.get()) : request, url, what);
     }
 
+    /** The head of an API's answer: its status, the reason the server gave, and its headers in order. */
+    public record Head(int status, String reason, List<Map.Entry<String, String>> headers) {
+        public Optional<String> header(String name) {
+            return headers.stream().filter(header -> header.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+        }
+    }
+
+    /**
+     * Any request of an API ({@code ocs-login api}): {@code method} to {@code url} with {@code headers}
+     * and {@code body} (none when null); the answer's head goes to {@code sink}, which says where its
+     * body goes (a body of any size, streamed; within the read timeout, as every answer). Redirects
+     * are not followed: the caller says them.
+     */
+    public Head exchange(String method, URI url, List<Map.Entry<String, String>> headers, byte[] body,
+            java.util.function.Function<Head, java.io.OutputStream> sink, String what) throws HttpFailure {
+        kong.unirest.core.HttpRequestWithBody request = unirest.request(method, url.toString());
+        headers.forEach(header -> request.header(header.getKey(), header.getValue()));
+        HttpRequest<?> sent = body == null ? request : request.body(body);
+        java.util.concurrent.atomic.AtomicReference<Head> head = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<HttpResponse<Boolean>> call = sent.asObjectAsync(raw -> {
+            List<Map.Entry<String, String>> received = new java.util.ArrayList<>();
+            raw.getHeaders().all().forEach(header -> received.add(Map.entry(header.getName(), header.getValue())));
+            head.set(new Head(raw.getStatus(), raw.getStatusText() == null ? "" : raw.getStatusText(), List.copyOf(received)));
+            try (InputStream in = raw.getContent()) {
+                if (in != null) {
+                    in.transferTo(sink.apply(head.get()));
+                }
+            } catch (IOException | RuntimeException e) {
+                failed.set(e);
+            }
+            return true;
+        });
+        try {
+            HttpResponse<Boolean> response = call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (response.getBody() == null || head.get() == null) {
+                throw failures.unreachable(what, url, response.getParsingError().map(Throwable::getCause).orElse(null));
+            }
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw failures.noAnswer(what, url);
+        } catch (ExecutionException e) {
+            throw failures.unreachable(what, url, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "Interrupted while calling the " + what);
+        }
+        if (failed.get() != null) {
+            throw failures.unreachable(what, url, failed.get());
+        }
+        return head.get();
+    }
+
     private Answer send(HttpRequest<?> request, URI url, String what) throws HttpFailure {
         CappedBody body = new CappedBody();
         CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);

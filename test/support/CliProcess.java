@@ -144,6 +144,11 @@ public final class CliProcess implements AutoCloseable {
         process.getOutputStream().flush();
     }
 
+    /** Ends the standard input of a run started with {@code STDIN_PIPE}: what it reads there is all there is. */
+    public void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     public long pid() {
         return process.pid();
     }

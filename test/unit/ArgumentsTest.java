@@ -84,8 +84,8 @@ class ArgumentsTest {
 
     @Test
     void anOptionWithoutItsValueSaysWhatValueItNeeds() {
-        assertEquals("--output needs a value (FORMAT): token or json", usageError("--output"));
-        assertEquals("--output needs a value (FORMAT): token or json", usageError("-o"));
+        assertEquals("--output needs a value (FORMAT): token, header or json", usageError("--output"));
+        assertEquals("--output needs a value (FORMAT): token, header or json", usageError("-o"));
         assertEquals("--timeout needs a value (SECONDS)", usageError("--timeout"));
     }
 
@@ -100,7 +100,7 @@ class ArgumentsTest {
         assertTrue(usageError("--timeout", "abc").startsWith("--timeout must be a whole number of seconds from 1 to 86400"));
         assertTrue(usageError("--read-timeout", "0").startsWith("--read-timeout must be"));
         assertTrue(usageError("--connect-timeout", "86401").startsWith("--connect-timeout must be"));
-        assertEquals("--output must be token or json, not 'xml'", usageError("-o", "xml"));
+        assertEquals("--output must be token, header or json, not 'xml'", usageError("-o", "xml"));
         assertTrue(usageError("--config").contains("config"), "a missing value names the option");
     }
 
@@ -119,18 +119,45 @@ class ArgumentsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Arguments.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));
         String help = out.toString(StandardCharsets.UTF_8);
-        assertTrue(help.startsWith("Usage: ocs-login [OPTIONS]\n"), help);
+        assertTrue(help.startsWith("Usage: ocs-login [OPTIONS] [exec -- COMMAND [ARGS...] | api PATH]\n"), help);
         for (Setting setting : Setting.values()) {
             assertTrue(help.contains("  " + setting.option() + " " + setting.argument), setting.option() + " is listed: " + help);
         }
-        for (String option : java.util.List.of("--config", "--device", "--paste", "--logout", "--output", "--timeout", "--demo")) {
+        for (String option : java.util.List.of("--config", "--device", "--paste", "--logout", "--output", "--timeout", "--demo",
+                "--profile", "--method", "--header", "--input", "--include", "--token-store", "--store-client-secret", "$OCS_ACCESS_TOKEN")) {
             assertTrue(help.contains(option), option + " is listed: " + help);
         }
         for (String line : help.lines().toList()) {
             assertTrue(line.length() <= 80, "at most 80 columns: '" + line + "'");
             assertFalse(line.endsWith(" "), "no trailing space: '" + line + "'");
         }
-        assertTrue(help.lines().count() <= 50, "short: " + help.lines().count() + " lines");
+        assertTrue(help.lines().count() <= 60, "short: " + help.lines().count() + " lines");
         assertTrue(help.contains("Exit codes: 0 when the token was printed; the others are in the README."), help);
+    }
+
+    /** Issue 27: exec and api, their options, and what cannot go with them. */
+    @Test
+    void execAndApiAreCommandsWithTheirOwnOptions() throws Exception {
+        Arguments exec = Arguments.parse("--client-id", "c", "exec", "--", "curl", "-sS", "-H", "@-", "https://x");
+        assertEquals(Arguments.Action.EXEC, exec.action());
+        assertEquals(java.util.List.of("curl", "-sS", "-H", "@-", "https://x"), exec.command(), "everything after -- is the command's");
+        Arguments api = Arguments.parse("api", "Tenants/{tenant}/Namespaces", "-H", "Accept: text/csv", "-H", "X-A: b", "-i");
+        assertEquals(Arguments.Action.API, api.action());
+        assertEquals("GET", api.api().orElseThrow().method());
+        assertEquals(java.util.List.of("Accept: text/csv", "X-A: b"), api.api().orElseThrow().headers());
+        assertTrue(api.api().orElseThrow().include());
+        assertEquals("POST", Arguments.parse("api", "x", "--input", "-").api().orElseThrow().method(), "a body: POST unless -X says");
+        assertEquals("PUT", Arguments.parse("api", "x", "-X", "put", "--input", "f").api().orElseThrow().method());
+        assertEquals(Arguments.Output.HEADER, Arguments.parse("-o", "header").output());
+        for (String[] wrong : java.util.List.of(new String[] {"exec"}, new String[] {"api"}, new String[] {"api", "a", "b"},
+                new String[] {"-X", "POST"}, new String[] {"--input", "-"}, new String[] {"-i"}, new String[] {"exec", "--status", "--", "x"},
+                new String[] {"api", "x", "--logout"}, new String[] {"api", "x", "-o", "json"}, new String[] {"api", "x", "-H", "Authorization: x"},
+                new String[] {"run", "x"})) {
+            LoginException e = assertThrows(LoginException.class, () -> Arguments.parse(wrong), String.join(" ", wrong));
+            assertEquals(LoginException.Exit.USAGE, e.exit(), e.getMessage());
+        }
+        assertEquals("unexpected argument 'run'; every value follows its option (and the commands are exec and api)",
+                assertThrows(LoginException.class, () -> Arguments.parse("run")).getMessage());
+        assertEquals(java.util.Optional.of("prod"), Arguments.parse("--profile", " prod ").profile());
     }
 }

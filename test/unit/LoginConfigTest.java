@@ -318,6 +318,38 @@ class LoginConfigTest {
         assertEquals("openid", oidc.forClient(secret).scope(), "another provider: its own default, which Scope changes");
     }
 
+    /** Issue 27: [profile NAME] sections, picked by --profile or OCS_LOGIN_PROFILE; [Configuration] stays the default. */
+    @Test
+    void aProfileIsASectionOfItsOwnAndAMistypedOneGetsADidYouMean() throws Exception {
+        Path file = ini("[Configuration]\nResource = https://uswe.example\nTenantId = 0a1b2c3d-1234-5678-9abc-def012345678\nClientId = c\n"
+                + "\n[profile prod-euno]\nResource = https://euno.example\nTenantId = 11111111-1234-5678-9abc-def012345678\nClientId = p\n"
+                + "\n[profile keycloak]\nAuthority = https://idp.example/realms/r\nClientId = k\nApiBase = https://idp.example/realms/r/account\n");
+        LoginConfig standard = ConfigFiles.find(file, Overrides.NONE, Map.of(), folder, Optional.empty());
+        assertEquals("c", standard.clientId());
+        assertEquals(Optional.of(URI.create("https://uswe.example/api/v1")), standard.apiBase(), "OCS's REST API by default");
+        LoginConfig prod = ConfigFiles.find(file, Overrides.NONE, Map.of(), folder, Optional.of("prod-euno"));
+        assertEquals(URI.create("https://euno.example/identity"), prod.authority());
+        assertEquals("p", prod.clientId());
+        assertTrue(prod.source().endsWith("[profile prod-euno]"), prod.source());
+        LoginConfig fromVariable = ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_PROFILE", "keycloak"), folder, Optional.empty());
+        assertEquals("k", fromVariable.clientId());
+        assertEquals(Optional.of(URI.create("https://idp.example/realms/r/account")), fromVariable.apiBase());
+        assertEquals("p", ConfigFiles.find(file, Overrides.NONE, Map.of("OCS_LOGIN_PROFILE", "keycloak"), folder, Optional.of("prod-euno"))
+                .clientId(), "--profile wins over the variable");
+        LoginException typo = assertThrows(LoginException.class, () -> ConfigFiles.find(file, Overrides.NONE, Map.of(), folder,
+                Optional.of("prod-euon")));
+        assertEquals(LoginException.Exit.CONFIG_INVALID, typo.exit());
+        assertTrue(typo.getMessage().contains("has no profile 'prod-euon' (a section [profile prod-euon]); did you mean prod-euno?"),
+                typo.getMessage());
+        assertEquals(List.of("prod-euno", "keycloak"), ConfigFiles.profiles(ConfigFiles.read(file)));
+        Files.writeString(file, "\n[profile bad]\nClientID = x\nScoep = y\n", java.nio.file.StandardOpenOption.APPEND);
+        LoginException key = assertThrows(LoginException.class, () -> ConfigFiles.find(file, Overrides.NONE, Map.of(), folder, Optional.empty()));
+        assertTrue(key.getMessage().contains("unknown key 'Scoep' in [profile bad] (did you mean Scope?)"), key.getMessage());
+        LoginException none = assertThrows(LoginException.class, () -> ConfigFiles.find(null, Overrides.NONE, noUserConfig(),
+                folder.resolve("empty"), Optional.of("prod")));
+        assertEquals(LoginException.Exit.CONFIG_FILE_MISSING, none.exit());
+    }
+
     @Test
     void tokenStoreIsFileOrKeychainInAnyCase() throws Exception {
         String base = "[Configuration]\nAuthority = https://idp.example\nClientId = c\n";

@@ -47,7 +47,7 @@ class SourcesTest {
     void theToolListsEverySourceOfItsFoldersAndNoGlob() throws IOException {
         Set<String> listed = listed(Path.of("OcsPkceLogin.java"));
         assertFalse(listed.stream().anyMatch(path -> path.contains("*")), listed.toString());
-        Set<String> expected = filesIn("login", "cli", "system");
+        Set<String> expected = filesIn("login", "cli", "api", "system");
         expected.addAll(List.of("PkceUtil.java", "CallbackServer.java", "LocalKeycloak.java"));
         assertEquals(expected, listed);
     }
