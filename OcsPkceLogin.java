@@ -20,7 +20,7 @@
 //SOURCES login/MachineLogin.java
 //SOURCES login/Pages.java login/PasteBack.java login/ProviderConnection.java login/Session.java login/TokenCache.java
 //SOURCES login/TokenCheck.java login/TokenResponse.java login/Training.java
-//SOURCES system/Browser.java system/CaFile.java system/ChildProcess.java system/Html.java system/Http.java system/HttpFailure.java
+//SOURCES system/Browser.java system/BrowserLauncher.java system/CaFile.java system/ChildProcess.java system/Html.java system/Http.java system/HttpFailure.java
 //SOURCES system/HttpFailures.java system/IniFile.java system/Keychain.java system/Log.java system/MacKeychain.java system/PortOwner.java system/PrivateFolder.java
 //SOURCES system/Proxies.java system/SecretServiceKeychain.java system/SelectorStop.java system/Terminal.java system/Tls.java system/Urls.java system/UserFolders.java system/WindowsKeychain.java
 
@@ -117,8 +117,7 @@ public final class OcsPkceLogin {
     private static int withConfig(Arguments arguments, Browser browser, PasteBack.Input paste, PrintStream out, Log log)
             throws LoginException {
         Limits limits = arguments.limits();
-        try (Cancellation cancellation = new Cancellation(log);
-                Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser)) {
+        try (Cancellation cancellation = new Cancellation(log)) {
             LoginConfig found = arguments.demo() ? Demo.config(arguments.overrides())
                     : ConfigFiles.find(arguments.configFile(), arguments.overrides(), System.getenv(), Path.of("").toAbsolutePath(),
                             arguments.profile());
@@ -137,41 +136,44 @@ public final class OcsPkceLogin {
                     // a login or --logout, below
                 }
             }
-            boolean machine = arguments.signIn() == Arguments.SignIn.CLIENT_CREDENTIALS;
-            // The client: confidential when a secret is configured (a machine must have one), else public; said at once.
-            ClientAuthentication client = ClientSecret.of(found, System.getenv(), machine, arguments.cache().keychain());
-            LoginConfig config = found.forClient(client); // OCS's default scope asks a Hybrid client's refresh token
-            ProviderConnection.Opener connect = arguments.demo() ? Demo.connect(config, client, limits, log)
-                    : ProviderConnection.to(config, client, limits, log);
-            TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);
-            if (arguments.action() == Arguments.Action.LOGOUT) {
-                Session.logout(config, key, arguments.cache(), limits, log, connect);
+            // The browser: the Browser setting's command, else $BROWSER's, else the system's; its launch page goes when the run ends
+            try (Browser chosen = cancellation.closeIfCancelled(arguments.noBrowser() ? Browser.NONE : browser.withCommand(found.browser()))) {
+                boolean machine = arguments.signIn() == Arguments.SignIn.CLIENT_CREDENTIALS;
+                // The client: confidential when a secret is configured (a machine must have one), else public; said at once.
+                ClientAuthentication client = ClientSecret.of(found, System.getenv(), machine, arguments.cache().keychain());
+                LoginConfig config = found.forClient(client); // OCS's default scope asks a Hybrid client's refresh token
+                ProviderConnection.Opener connect = arguments.demo() ? Demo.connect(config, client, limits, log)
+                        : ProviderConnection.to(config, client, limits, log);
+                TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);
+                if (arguments.action() == Arguments.Action.LOGOUT) {
+                    Session.logout(config, key, arguments.cache(), limits, log, connect);
+                    return LoginException.Exit.OK.code;
+                }
+                IdentityProvider.Push push = arguments.noPar() ? IdentityProvider.Push.NEVER : IdentityProvider.Push.WHERE_OFFERED;
+                Session.Grant grant = switch (arguments.signIn()) {
+                    case BROWSER -> (opener, left) -> signIn(opener, config, new BrowserSignIn(chosen), push, left, log);
+                    case PASTE -> {
+                        PasteBack pasted = paste.open(); // a closed stdin is said at once, before any call to the provider
+                        yield (opener, left) -> signIn(opener, config, pasted, push, left, log);
+                    }
+                    case DEVICE -> (opener, left) -> DeviceLogin.login(opener.open(), config, chosen, left, log);
+                    case CLIENT_CREDENTIALS -> (opener, left) -> MachineLogin.login(opener.open(), config, log);
+                };
+                Session.Tokens tokens = Session.tokens(config, key, client, arguments.cache(), limits, log, connect, grant);
+                switch (arguments.action()) {
+                    case EXEC -> {
+                        return Exec.run(arguments.command(), tokens.response().accessToken(), log);
+                    }
+                    case API -> Api.call(arguments.api().orElseThrow(), config, tokens, limits, out, log,
+                            refused -> Session.tokens(config, key, client, arguments.cache().refusing(refused), limits, log, connect, grant));
+                    default -> out.println(switch (arguments.output()) {
+                        case JSON -> Log.printableJson(tokens.response().toJson(Instant.now()).toString(2));
+                        case HEADER -> "Authorization: Bearer " + tokens.response().accessToken();
+                        case TOKEN -> tokens.response().accessToken();
+                    });
+                }
                 return LoginException.Exit.OK.code;
             }
-            IdentityProvider.Push push = arguments.noPar() ? IdentityProvider.Push.NEVER : IdentityProvider.Push.WHERE_OFFERED;
-            Session.Grant grant = switch (arguments.signIn()) {
-                case BROWSER -> (opener, left) -> signIn(opener, config, new BrowserSignIn(chosen), push, left, log);
-                case PASTE -> {
-                    PasteBack pasted = paste.open(); // a closed stdin is said at once, before any call to the provider
-                    yield (opener, left) -> signIn(opener, config, pasted, push, left, log);
-                }
-                case DEVICE -> (opener, left) -> DeviceLogin.login(opener.open(), config, chosen, left, log);
-                case CLIENT_CREDENTIALS -> (opener, left) -> MachineLogin.login(opener.open(), config, log);
-            };
-            Session.Tokens tokens = Session.tokens(config, key, client, arguments.cache(), limits, log, connect, grant);
-            switch (arguments.action()) {
-                case EXEC -> {
-                    return Exec.run(arguments.command(), tokens.response().accessToken(), log);
-                }
-                case API -> Api.call(arguments.api().orElseThrow(), config, tokens, limits, out, log,
-                        refused -> Session.tokens(config, key, client, arguments.cache().refusing(refused), limits, log, connect, grant));
-                default -> out.println(switch (arguments.output()) {
-                    case JSON -> Log.printableJson(tokens.response().toJson(Instant.now()).toString(2));
-                    case HEADER -> "Authorization: Bearer " + tokens.response().accessToken();
-                    case TOKEN -> tokens.response().accessToken();
-                });
-            }
-            return LoginException.Exit.OK.code;
         }
     }
 

@@ -18,13 +18,13 @@
 //SOURCES test/support/ScriptedProvider.java test/support/SignIn.java test/support/TestCertificates.java
 //SOURCES test/support/TestKeycloak.java test/support/TestKeyring.java test/support/TestOidcProvider.java
 //SOURCES test/support/Threads.java test/support/WithChromium.java
-//SOURCES test/unit/ApiRequestTest.java test/unit/ArgumentsTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
+//SOURCES test/unit/ApiRequestTest.java test/unit/ArgumentsTest.java test/unit/BrowserLauncherTest.java test/unit/AuthorizationRequestTest.java test/unit/AuthorizationResponseTest.java
 //SOURCES test/unit/IdTokenValidatorTest.java test/unit/LayersTest.java test/unit/LogTest.java test/unit/LoginConfigTest.java test/unit/PasteBackTest.java
 //SOURCES test/unit/PkceUtilTest.java test/unit/ProxiesTest.java test/unit/ReadmeTest.java test/unit/SourcesTest.java
 //SOURCES test/unit/TokenCacheTest.java
 //SOURCES test/local/AnotherLocalUserTest.java test/local/ApiTest.java test/local/CallbackServerTest.java test/local/DeviceFlowTest.java
 //SOURCES test/local/FaultyProviderTest.java test/local/HeadlessTest.java test/local/HybridClientTest.java test/local/LauncherTest.java
-//SOURCES test/local/MachineAndStatusTest.java test/local/ProviderBehaviourTest.java test/local/StricterProvidersTest.java
+//SOURCES test/local/MachineAndStatusTest.java test/local/ProviderBehaviourTest.java test/local/StricterProvidersTest.java test/local/WslTest.java
 //SOURCES test/e2e/CacheEndToEndTest.java test/e2e/CommandLineProcessTest.java test/e2e/DemoTest.java
 //SOURCES test/e2e/DeviceAndPasteTest.java test/e2e/EndToEndTest.java test/e2e/ForwardProxy.java test/e2e/HostileCallbackTest.java
 //SOURCES test/e2e/HostileClient.java test/e2e/KeychainTest.java test/e2e/KeycloakHybridClientTest.java

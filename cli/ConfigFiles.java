@@ -331,7 +331,7 @@ final class ConfigFiles {
                     scope.orElse(ocs ? LoginConfig.DEFAULT_SCOPE : LoginConfig.DEFAULT_OIDC_SCOPE),
                     scope.isPresent() ? where(Setting.SCOPE) : LoginConfig.DEFAULT_SCOPE_SOURCE + (ocs ? " for OCS" : " for an OpenID Connect provider"),
                     redirectUri.isPresent() ? redirectUri(redirectUri.get()) : LoginConfig.DEFAULT_REDIRECT_URI,
-                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), tokenStore(), apiBase,
+                    file(Setting.CA_FILE), authParams, file(Setting.CLIENT_SECRET_FILE), tokenStore(), apiBase, value(Setting.BROWSER),
                     section.name().toLowerCase(Locale.ROOT).startsWith(PROFILE_PREFIX) ? source + " [" + section.name() + "]" : source,
                     List.copyOf(warnings));
         }

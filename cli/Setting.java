@@ -24,7 +24,8 @@ enum Setting {
     CLIENT_SECRET_FILE("ClientSecretFile", "FILE", Kind.FILE, "A 0600 file with the client's secret (a machine, an"
             + " OCS Hybrid client), or " + Setting.CLIENT_SECRET_VARIABLE),
     TOKEN_STORE("TokenStore", "STORE", Kind.TEXT, "file (default), or keychain (the OS's store)"),
-    API_BASE("ApiBase", "URL", Kind.PROVIDER_URL, "Where 'api' sends (OCS: {Resource}/api/v1)");
+    API_BASE("ApiBase", "URL", Kind.PROVIDER_URL, "Where 'api' sends (OCS: {Resource}/api/v1)"),
+    BROWSER("Browser", "COMMAND", Kind.TEXT, "Opens the browser (default: $BROWSER, else the OS's)");
 
     /** How a value is checked (by {@link LoginConfig}). */
     enum Kind {

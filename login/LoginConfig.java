@@ -24,12 +24,14 @@ import java.util.Set;
  * @param clientSecretFile where a confidential client's secret is, when it is in a file
  * @param tokenStore       where the secrets of the token cache are kept: files, or the OS's keychain
  * @param apiBase          where {@code ocs-login api} sends its requests with the token: ApiBase, else {@code {Resource}/api/v1} for OCS
+ * @param browser          the command that opens the browser (the Browser setting), when the user named one
  * @param source           the config file used, or what stood in for it, for the "config used" line
  * @param warnings         what is allowed but probably a mistake, one line each
  */
 public record LoginConfig(URI authority, String authoritySource, boolean ocs, String clientId, Optional<String> tenantId,
         String scope, String scopeSource, URI redirectUri, Optional<Path> caFile, Map<String, String> authParams,
-        Optional<Path> clientSecretFile, TokenStore tokenStore, Optional<URI> apiBase, String source, List<String> warnings) {
+        Optional<Path> clientSecretFile, TokenStore tokenStore, Optional<URI> apiBase,
+        Optional<String> browser, String source, List<String> warnings) {
 
     /** Where the token cache keeps its secrets (TokenStore): in its private files, or in the OS's keychain. */
     public enum TokenStore { FILE, KEYCHAIN }
@@ -62,7 +64,7 @@ public record LoginConfig(URI authority, String authoritySource, boolean ocs, St
         }
         return new LoginConfig(authority, authoritySource, ocs, clientId, tenantId, DEFAULT_SCOPE + " offline_access",
                 DEFAULT_SCOPE_SOURCE + " for OCS with a client secret (a Hybrid client)", redirectUri, caFile, authParams,
-                clientSecretFile, tokenStore, apiBase, source, warnings);
+                clientSecretFile, tokenStore, apiBase, browser, source, warnings);
     }
 
     /** The scopes, one by one. */

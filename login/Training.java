@@ -39,7 +39,8 @@ public final class Training {
         URI issuer = URI.create("https://issuer.invalid");
         LoginConfig config = new LoginConfig(issuer, "training", true, "c", Optional.of("0a1b2c3d-1234-5678-9abc-def012345678"),
                 LoginConfig.DEFAULT_SCOPE, LoginConfig.DEFAULT_SCOPE_SOURCE, URI.create("http://127.0.0.1:0/callback.html"), Optional.empty(),
-                Map.of(), Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), "training", List.of());
+                Map.of(), Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), Optional.empty(), "training",
+                List.of());
         AuthorizationRequest request = AuthorizationRequest.create(config);
         IdentityProvider provider = IdentityProvider.fromDocument(new JSONObject().put("issuer", issuer.toString())
                 .put("authorization_endpoint", issuer + "/authorize").put("token_endpoint", issuer + "/token")

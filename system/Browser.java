@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +26,11 @@ public interface Browser extends AutoCloseable {
     default void close() {
     }
 
+    /** This browser, where the user named the command that opens it (the Browser setting); a browser that is no command stays itself. */
+    default Browser withCommand(java.util.Optional<String> command) {
+        return this;
+    }
+
     /** Opens nothing: for {@code --no-browser}, where the user opens the printed URL. */
     Browser NONE = url -> {
     };
@@ -37,8 +41,10 @@ public interface Browser extends AutoCloseable {
     }
 
     /**
-     * {@code $BROWSER} when set (a command, given the URL as its argument, or in place of {@code %s}),
-     * else {@code xdg-open} (Linux, with a display), {@code open} (macOS) or the URL handler of Windows.
+     * The Browser setting, else {@code $BROWSER} (a command, read as a shell reads words, given the
+     * page as its argument, or in place of {@code %s}), else the platform's own way
+     * ({@link BrowserLauncher}): {@code xdg-open} (Linux, with a display), Windows' default browser in
+     * WSL, {@code open} (macOS), the URL handler of Windows.
      *
      * <p>It never gets the authorization URL itself: every local user can read any process's command
      * line (on Linux, {@code /proc/PID/cmdline}), and with this login's {@code state} and
@@ -51,20 +57,55 @@ public interface Browser extends AutoCloseable {
         private static final long LAUNCHER_WAIT_MILLIS = 2000;
 
         private final Map<String, String> environment;
+        private final java.util.Optional<String> command;
+        private final BrowserLauncher.Platform platform;
         private PrivateFolder launchFolder;
         private Path launchPage;
 
         public SystemBrowser(Map<String, String> environment) {
+            this(environment, java.util.Optional.empty(), BrowserLauncher.Platform.of(environment));
+        }
+
+        /** On {@code platform}, whatever this one is: for the tests of Windows' side, which run where Windows is not. */
+        SystemBrowser(Map<String, String> environment, java.util.Optional<String> command, BrowserLauncher.Platform platform) {
             this.environment = environment;
+            this.command = command;
+            this.platform = platform;
+        }
+
+        @Override
+        public Browser withCommand(java.util.Optional<String> command) {
+            return command.isPresent() ? new SystemBrowser(environment, command, platform) : this;
         }
 
         @Override
         public void open(URI authorizationUrl) throws Exception {
-            List<String> launcher = launcher();
-            launchPage = writeLaunchPage(authorizationUrl);
-            List<String> command = new ArrayList<>(launcher);
-            command.replaceAll(word -> word.replace("%s", launchPage.toUri().toString()));
-            start(command);
+            BrowserLauncher.Programs programs = BrowserLauncher.Programs.onPath(environment);
+            BrowserLauncher launcher = BrowserLauncher.choose(platform, command.or(() -> java.util.Optional.ofNullable(environment.get("BROWSER"))),
+                    environment, programs);
+            launchPage = writeLaunchPage(authorizationUrl, platform == BrowserLauncher.Platform.WSL);
+            String address = switch (launcher.address()) {
+                case WINDOWS_PATH -> windowsPath(launchPage, programs);
+                case FILE_URI -> platform == BrowserLauncher.Platform.WINDOWS ? BrowserLauncher.windowsFileUri(launchPage.toString())
+                        : launchPage.toUri().toString();
+            };
+            List<String> words = new ArrayList<>(launcher.words());
+            words.replaceAll(word -> word.replace("%s", address));
+            if (!words.get(0).contains("/") && !words.get(0).contains("\\")) { // a name: found on this environment's PATH
+                words.set(0, programs.find(words.get(0)).map(Path::toString).orElse(words.get(0)));
+            }
+            start(words, environment);
+        }
+
+        /** The page as Windows names a file of WSL's ({@code \\wsl.localhost\Distro\...}), by {@code wslpath -w}. */
+        private static String windowsPath(Path page, BrowserLauncher.Programs programs) throws IOException {
+            String wslpath = programs.find("wslpath").map(Path::toString).orElse("wslpath");
+            ChildProcess.Result result = ChildProcess.run(List.of(wslpath, "-w", page.toString()), new byte[0], java.time.Duration.ofSeconds(10));
+            String path = result.stdoutText().strip();
+            if (result.exitCode() != 0 || path.isEmpty()) {
+                throw new IOException("wslpath -w could not name the launch page for Windows (" + Log.printable(result.stderr().strip(), 120) + ")");
+            }
+            return path;
         }
 
         /** Deletes the launch page: the browser has loaded it long ago, or the login is over anyway. */
@@ -81,42 +122,19 @@ public interface Browser extends AutoCloseable {
             }
         }
 
-        /** The command, with %s where the page's URL goes; or why there is no browser to open. */
-        private List<String> launcher() throws IOException {
-            String browser = environment.get("BROWSER");
-            if (browser != null && !browser.isBlank()) {
-                List<String> words = new ArrayList<>(List.of(browser.strip().split("\\s+")));
-                if (words.stream().noneMatch(word -> word.contains("%s"))) {
-                    words.add("%s");
-                }
-                return words;
-            }
-            String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-            if (os.contains("mac")) {
-                return List.of("open", "%s");
-            }
-            if (os.contains("win")) {
-                return List.of("rundll32", "url.dll,FileProtocolHandler", "%s");
-            }
-            if (isBlank(environment.get("DISPLAY")) && isBlank(environment.get("WAYLAND_DISPLAY"))) {
-                throw new IOException("this session has no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)");
-            }
-            return List.of("xdg-open", "%s");
-        }
-
         /** Launch pages that a killed run left behind are deleted after this long. */
         private static final java.time.Duration LEFTOVER = java.time.Duration.ofDays(1);
 
         /**
          * The launch page for {@code url} ({@link #pageFor}), in a folder that passes the rule
          * of {@link PrivateFolder}: {@code $XDG_RUNTIME_DIR/ocs-pkce-login} where there is one (a
-         * per-user tmpfs), otherwise {@code launch/} in the cache root; the file 0600. The browser
+         * per-user tmpfs) and the browser is not Windows', otherwise {@code launch/} in the cache root; the file 0600. The browser
          * opens it by name, so the folder must be one that nobody else can change.
          */
-        private Path writeLaunchPage(URI url) throws IOException {
+        private Path writeLaunchPage(URI url, boolean forWindows) throws IOException {
             UserFolders folders = new UserFolders(environment);
-            try {
-                launchFolder = folders.runtimeFolder().isPresent() ? PrivateFolder.open(folders.runtimeFolder().get())
+            try { // WSL's runtime folder (WSLg's /mnt/wslg) is not one Windows reaches: the cache's is, through \\wsl.localhost
+                launchFolder = folders.runtimeFolder().isPresent() && !forWindows ? PrivateFolder.open(folders.runtimeFolder().get())
                         : PrivateFolder.open(folders.cacheRoot(), "launch");
             } catch (PrivateFolder.Unsafe e) {
                 throw new IOException(e.refusing("the folder of its launch page", "open the URL yourself"), e);
@@ -143,10 +161,14 @@ public interface Browser extends AutoCloseable {
          * Starts the command away from our stdout (the token's) and stderr (the steps'), and waits a
          * moment: a launcher that fails says so by its exit status; one still running is a browser.
          */
-        private static void start(List<String> command) throws IOException, InterruptedException {
+        private static void start(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
             Process process;
             try {
-                process = ChildProcess.withoutSecrets(new ProcessBuilder(command))
+                ProcessBuilder builder = ChildProcess.withoutSecrets(new ProcessBuilder(command));
+                if (environment.containsKey("PATH")) {
+                    builder.environment().put("PATH", environment.get("PATH"));
+                }
+                process = builder
                         .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -159,8 +181,5 @@ public interface Browser extends AutoCloseable {
             }
         }
 
-        private static boolean isBlank(String value) {
-            return value == null || value.isBlank();
-        }
     }
 }

@@ -28,7 +28,8 @@ class AuthorizationRequestTest {
         boolean ocs = tenantId != null;
         return new LoginConfig(URI.create(ocs ? "https://ocs.example/identity" : "https://ocs.example/identity"), "test", ocs,
                 "my client&id=é", Optional.ofNullable(tenantId), "openid ocsapi", "test", REDIRECT_URI, Optional.empty(), Map.of(),
-                Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), "test", java.util.List.of());
+                Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), Optional.empty(), "test",
+                java.util.List.of());
     }
 
     @Test
@@ -68,7 +69,8 @@ class AuthorizationRequestTest {
     @Test
     void offlineAccessAddsNoConsentPromptForOcs() {
         LoginConfig ocs = new LoginConfig(URI.create("https://ocs.example/identity"), "test", true, "hybrid", Optional.of(TENANT),
-                "openid ocsapi offline_access", "test", REDIRECT_URI, Optional.empty(), Map.of(), Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), "test", java.util.List.of());
+                "openid ocsapi offline_access", "test", REDIRECT_URI, Optional.empty(), Map.of(), Optional.empty(), LoginConfig.TokenStore.FILE, Optional.empty(), Optional.empty(), "test",
+                java.util.List.of());
         Map<String, String> query = Queries.query(AuthorizationRequest.create(ocs).toUri(ENDPOINT, REDIRECT_URI));
         assertEquals("openid ocsapi offline_access", query.get("scope"));
         assertFalse(query.containsKey("prompt"), query.toString());
