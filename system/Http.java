@@ -163,19 +163,9 @@ public final class Http implements AutoCloseable {
             }
             return true;
         });
-        try {
-            HttpResponse<Boolean> response = call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            if (response.getBody() == null || head.get() == null) {
-                throw failures.unreachable(what, url, response.getParsingError().map(Throwable::getCause).orElse(null));
-            }
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw failures.noAnswer(what, url);
-        } catch (ExecutionException e) {
-            throw failures.unreachable(what, url, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "Interrupted while calling the " + what);
+        await(call, () -> { }, what, url);
+        if (head.get() == null) {
+            throw failures.unreachable(what, url, null);
         }
         if (failed.get() != null) {
             throw failures.unreachable(what, url, failed.get());
@@ -185,22 +175,7 @@ public final class Http implements AutoCloseable {
 
     private Answer send(HttpRequest<?> request, URI url, String what) throws HttpFailure {
         CappedBody body = new CappedBody();
-        CompletableFuture<HttpResponse<CappedBody>> call = request.asObjectAsync(body::read);
-        try {
-            HttpResponse<CappedBody> response = call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            if (response.getBody() == null) { // Unirest's stand-in for an exchange that failed before any answer
-                throw failures.unreachable(what, url, response.getParsingError().map(Throwable::getCause).orElse(null));
-            }
-        } catch (TimeoutException e) {
-            body.abort();
-            call.cancel(true);
-            throw failures.noAnswer(what, url);
-        } catch (ExecutionException e) {
-            throw failures.unreachable(what, url, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "Interrupted while calling the " + what);
-        }
+        await(request.asObjectAsync(body::read), body::abort, what, url);
         if (body.failure != null) {
             throw failures.unreachable(what, url, body.failure);
         }
@@ -221,6 +196,28 @@ public final class Http implements AutoCloseable {
                     + MAX_ANSWER_BYTES / 1024 + " KiB; refused");
         }
         return new Answer(body.status, body.contentType, new String(body.bytes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Waits for an exchange, at most the read timeout for the whole answer; {@code abort} wakes a read
+     * that waits for a body that never comes. No answer at all is a failure said in words.
+     */
+    private <T> void await(CompletableFuture<HttpResponse<T>> call, Runnable abort, String what, URI url) throws HttpFailure {
+        try {
+            HttpResponse<T> response = call.get(readTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (response.getBody() == null) { // Unirest's stand-in for an exchange that failed before any answer
+                throw failures.unreachable(what, url, response.getParsingError().map(Throwable::getCause).orElse(null));
+            }
+        } catch (TimeoutException e) {
+            abort.run();
+            call.cancel(true);
+            throw failures.noAnswer(what, url);
+        } catch (ExecutionException e) {
+            throw failures.unreachable(what, url, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "Interrupted while calling the " + what);
+        }
     }
 
     /** Ends the client; its selector thread too, so that the process can exit at once ({@link SelectorStop}). */
