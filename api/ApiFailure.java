@@ -4,10 +4,10 @@ package api;
 public final class ApiFailure extends Exception {
 
     /**
-     * A request that cannot be sent as asked ({@code USAGE}), no API configured ({@code NO_BASE}),
-     * or an API that answered with an HTTP error or a redirect ({@code ANSWERED}).
+     * A request that cannot be sent as asked ({@code USAGE}), or no API configured ({@code NO_BASE}).
+     * (An API's HTTP error is an answer, not a failure: {@link ApiCall.Result}.)
      */
-    public enum Kind { USAGE, NO_BASE, ANSWERED }
+    public enum Kind { USAGE, NO_BASE }
 
     private final Kind kind;
 

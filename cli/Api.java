@@ -62,7 +62,6 @@ final class Api {
             throw new LoginException(switch (e.kind()) {
                 case USAGE -> LoginException.Exit.USAGE;
                 case NO_BASE -> LoginException.Exit.CONFIG_KEY_MISSING;
-                case ANSWERED -> LoginException.Exit.API_REFUSED;
             }, e.getMessage(), e);
         } catch (HttpFailure e) {
             throw LoginException.of(e);

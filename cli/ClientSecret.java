@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import login.ClientAuthentication;
 import login.LoginConfig;
 import login.LoginException;
@@ -32,7 +33,7 @@ final class ClientSecret {
      * ({@code required}) must have one, and is told where it goes.
      */
     static ClientAuthentication of(LoginConfig config, Map<String, String> environment, boolean required,
-            java.util.function.Supplier<Keychain> keychain)
+            Supplier<Keychain> keychain)
             throws LoginException {
         boolean inKeychain = config.tokenStore() == LoginConfig.TokenStore.KEYCHAIN;
         Optional<char[]> secret = secret(config, environment);
@@ -56,11 +57,7 @@ final class ClientSecret {
     }
 
     private static Optional<String> stored(LoginConfig config, Keychain keychain) throws LoginException {
-        try {
-            return keychain.find(account(config));
-        } catch (Keychain.Failure e) {
-            throw LoginException.of(e);
-        }
+        return LoginException.fromKeychain(() -> keychain.find(account(config)));
     }
 
     /**
@@ -75,12 +72,8 @@ final class ClientSecret {
             throw new LoginException(LoginException.Exit.CONFIG_INVALID, "No secret was stored: it is one line of at most "
                     + MAX_SECRET_BYTES + " characters, and none came");
         }
-        try {
-            keychain.store(account(config), "ocs-pkce-login: the secret of client " + config.clientId() + " at " + config.authority(),
-                    secret);
-        } catch (Keychain.Failure e) {
-            throw LoginException.of(e);
-        }
+        LoginException.inKeychain(() -> keychain.store(account(config), "ocs-pkce-login: the secret of client " + config.clientId()
+                + " at " + config.authority(), secret));
         log.info("Stored it in " + keychain.name() + (config.tokenStore() == LoginConfig.TokenStore.KEYCHAIN ? ""
                 : "; runs use it with TokenStore = keychain (in config.ini, " + Setting.TOKEN_STORE.option() + " or "
                         + Setting.TOKEN_STORE.variable() + ")"));
@@ -88,11 +81,7 @@ final class ClientSecret {
 
     /** {@code --forget-client-secret}: removes what {@link #store} stored. */
     static void forget(LoginConfig config, Keychain keychain, Log log) throws LoginException {
-        try {
-            keychain.remove(account(config));
-        } catch (Keychain.Failure e) {
-            throw LoginException.of(e);
-        }
+        LoginException.inKeychain(() -> keychain.remove(account(config)));
         log.info("Removed the secret of client " + Log.printable(config.clientId(), 80) + " at " + config.authority() + " from "
                 + keychain.name() + " (if it was there)");
     }

@@ -1,7 +1,9 @@
 package cli;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import login.LoginException;
 import system.ChildProcess;
 import system.Log;
@@ -24,8 +26,8 @@ final class Exec {
     static int run(List<String> command, String accessToken, Log log) throws LoginException {
         ProcessBuilder builder = ChildProcess.withoutSecrets(new ProcessBuilder(command)).inheritIO();
         builder.environment().put(VARIABLE, accessToken);
-        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<String> pending = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Process> started = new AtomicReference<>();
+        AtomicReference<String> pending = new AtomicReference<>();
         // Before the command starts, so that no signal finds this process without them; one that comes first is passed on after
         handle("INT", () -> { }); // Ctrl-C reaches the command from the terminal itself: it decides, and this waits
         for (String name : List.of("TERM", "HUP")) {
@@ -67,7 +69,7 @@ final class Exec {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
-            Object proxy = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
+            Object proxy = Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
                     (self, method, args) -> switch (method.getName()) {
                         case "handle" -> {
                             action.run();

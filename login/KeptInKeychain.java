@@ -38,7 +38,7 @@ final class KeptInKeychain {
 
     /** That the keychain takes secrets (unlocked, there): before a sign-in, so that it is said first. */
     void check() throws LoginException {
-        call(() -> keychain.get().store("keychain-check", "ocs-pkce-login: shows that the keychain takes its secrets (holds none)", "usable"));
+        LoginException.inKeychain(() -> keychain.get().store("keychain-check", "ocs-pkce-login: shows that the keychain takes its secrets (holds none)", "usable"));
     }
 
     /** Moves the secrets of {@code tokens} (a response, as an entry keeps it) into the keychain, marking their places. */
@@ -50,7 +50,7 @@ final class KeptInKeychain {
                 tokens.put(field, MARK);
             }
         }
-        call(() -> keychain.get().store(account(key), "ocs-pkce-login: the tokens of client " + key.clientId() + " at " + key.issuer(),
+        LoginException.inKeychain(() -> keychain.get().store(account(key), "ocs-pkce-login: the tokens of client " + key.clientId() + " at " + key.issuer(),
                 secrets.toString()));
     }
 
@@ -59,7 +59,7 @@ final class KeptInKeychain {
      * no longer has them, or its item is another entry's.
      */
     boolean restore(TokenCache.Key key, JSONObject tokens) throws LoginException {
-        Optional<String> stored = find(account(key));
+        Optional<String> stored = LoginException.fromKeychain(() -> keychain.get().find(account(key)));
         if (stored.isEmpty()) {
             return false;
         }
@@ -78,27 +78,6 @@ final class KeptInKeychain {
 
     /** Removes the secrets of the entry of {@code key}. */
     void remove(TokenCache.Key key) throws LoginException {
-        call(() -> keychain.get().remove(account(key)));
-    }
-
-    private Optional<String> find(String account) throws LoginException {
-        try {
-            return keychain.get().find(account);
-        } catch (Keychain.Failure e) {
-            throw LoginException.of(e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Call {
-        void run() throws Keychain.Failure;
-    }
-
-    private static void call(Call call) throws LoginException {
-        try {
-            call.run();
-        } catch (Keychain.Failure e) {
-            throw LoginException.of(e);
-        }
+        LoginException.inKeychain(() -> keychain.get().remove(account(key)));
     }
 }

@@ -75,6 +75,35 @@ public class LoginException extends Exception {
                 failure.getMessage(), failure);
     }
 
+    /** A call of the keychain: what it answers, or its failure as the login's ({@link #of(system.Keychain.Failure)}). */
+    public static <T> T fromKeychain(KeychainCall<T> call) throws LoginException {
+        try {
+            return call.run();
+        } catch (system.Keychain.Failure e) {
+            throw of(e);
+        }
+    }
+
+    /** A change of the keychain, its failure the login's as in {@link #fromKeychain}. */
+    public static void inKeychain(KeychainChange change) throws LoginException {
+        fromKeychain(() -> {
+            change.run();
+            return null;
+        });
+    }
+
+    /** A call of the keychain that answers, for {@link #fromKeychain}. */
+    @FunctionalInterface
+    public interface KeychainCall<T> {
+        T run() throws system.Keychain.Failure;
+    }
+
+    /** A call of the keychain that changes it, for {@link #inKeychain}. */
+    @FunctionalInterface
+    public interface KeychainChange {
+        void run() throws system.Keychain.Failure;
+    }
+
     /** A call that gave no answer to use, as the login's failure: the one place where its kind becomes an exit code. */
     public static LoginException of(HttpFailure failure) {
         Exit exit = switch (failure.kind()) {

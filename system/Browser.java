@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +30,7 @@ public interface Browser extends AutoCloseable {
     }
 
     /** This browser, where the user named the command that opens it (the Browser setting); a browser that is no command stays itself. */
-    default Browser withCommand(java.util.Optional<String> command) {
+    default Browser withCommand(Optional<String> command) {
         return this;
     }
 
@@ -57,31 +60,31 @@ public interface Browser extends AutoCloseable {
         private static final long LAUNCHER_WAIT_MILLIS = 2000;
 
         private final Map<String, String> environment;
-        private final java.util.Optional<String> command;
+        private final Optional<String> command;
         private final BrowserLauncher.Platform platform;
         private PrivateFolder launchFolder;
         private Path launchPage;
 
         public SystemBrowser(Map<String, String> environment) {
-            this(environment, java.util.Optional.empty(), BrowserLauncher.Platform.of(environment));
+            this(environment, Optional.empty(), BrowserLauncher.Platform.of(environment));
         }
 
         /** On {@code platform}, whatever this one is: for the tests of Windows' side, which run where Windows is not. */
-        SystemBrowser(Map<String, String> environment, java.util.Optional<String> command, BrowserLauncher.Platform platform) {
+        SystemBrowser(Map<String, String> environment, Optional<String> command, BrowserLauncher.Platform platform) {
             this.environment = environment;
             this.command = command;
             this.platform = platform;
         }
 
         @Override
-        public Browser withCommand(java.util.Optional<String> command) {
+        public Browser withCommand(Optional<String> command) {
             return command.isPresent() ? new SystemBrowser(environment, command, platform) : this;
         }
 
         @Override
         public void open(URI authorizationUrl) throws Exception {
             BrowserLauncher.Programs programs = BrowserLauncher.Programs.onPath(environment);
-            BrowserLauncher launcher = BrowserLauncher.choose(platform, command.or(() -> java.util.Optional.ofNullable(environment.get("BROWSER"))),
+            BrowserLauncher launcher = BrowserLauncher.choose(platform, command.or(() -> Optional.ofNullable(environment.get("BROWSER"))),
                     environment, programs);
             launchPage = writeLaunchPage(authorizationUrl, platform == BrowserLauncher.Platform.WSL);
             String address = switch (launcher.address()) {
@@ -100,7 +103,7 @@ public interface Browser extends AutoCloseable {
         /** The page as Windows names a file of WSL's ({@code \\wsl.localhost\Distro\...}), by {@code wslpath -w}. */
         private static String windowsPath(Path page, BrowserLauncher.Programs programs) throws IOException {
             String wslpath = programs.find("wslpath").map(Path::toString).orElse("wslpath");
-            ChildProcess.Result result = ChildProcess.run(List.of(wslpath, "-w", page.toString()), new byte[0], java.time.Duration.ofSeconds(10));
+            ChildProcess.Result result = ChildProcess.run(List.of(wslpath, "-w", page.toString()), new byte[0], Duration.ofSeconds(10));
             String path = result.stdoutText().strip();
             if (result.exitCode() != 0 || path.isEmpty()) {
                 throw new IOException("wslpath -w could not name the launch page for Windows (" + Log.printable(result.stderr().strip(), 120) + ")");
@@ -123,7 +126,7 @@ public interface Browser extends AutoCloseable {
         }
 
         /** Launch pages that a killed run left behind are deleted after this long. */
-        private static final java.time.Duration LEFTOVER = java.time.Duration.ofDays(1);
+        private static final Duration LEFTOVER = Duration.ofDays(1);
 
         /**
          * The launch page for {@code url} ({@link #pageFor}), in a folder that passes the rule
@@ -141,7 +144,7 @@ public interface Browser extends AutoCloseable {
             }
             for (String name : launchFolder.names()) { // pages of runs that were killed
                 if (name.startsWith("login-") && launchFolder.modified(name)
-                        .map(time -> time.isBefore(java.time.Instant.now().minus(LEFTOVER))).orElse(false)) {
+                        .map(time -> time.isBefore(Instant.now().minus(LEFTOVER))).orElse(false)) {
                     launchFolder.delete(name);
                 }
             }

@@ -2,19 +2,24 @@ package system;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import kong.unirest.core.HttpRequest;
+import kong.unirest.core.HttpRequestWithBody;
 import kong.unirest.core.HttpResponse;
 import kong.unirest.core.RawResponse;
 import kong.unirest.core.Unirest;
@@ -144,18 +149,20 @@ public final class Http implements AutoCloseable {
      * are not followed: the caller says them.
      */
     public Head exchange(String method, URI url, List<Map.Entry<String, String>> headers, byte[] body,
-            java.util.function.Function<Head, java.io.OutputStream> sink, String what) throws HttpFailure {
-        kong.unirest.core.HttpRequestWithBody request = unirest.request(method, url.toString());
+            Function<Head, OutputStream> sink, String what) throws HttpFailure {
+        HttpRequestWithBody request = unirest.request(method, url.toString());
         headers.forEach(header -> request.header(header.getKey(), header.getValue()));
         HttpRequest<?> sent = body == null ? request : request.body(body);
-        java.util.concurrent.atomic.AtomicReference<Head> head = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Head> head = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        AtomicReference<InputStream> stream = new AtomicReference<>();
         CompletableFuture<HttpResponse<Boolean>> call = sent.asObjectAsync(raw -> {
-            List<Map.Entry<String, String>> received = new java.util.ArrayList<>();
+            List<Map.Entry<String, String>> received = new ArrayList<>();
             raw.getHeaders().all().forEach(header -> received.add(Map.entry(header.getName(), header.getValue())));
             head.set(new Head(raw.getStatus(), raw.getStatusText() == null ? "" : raw.getStatusText(), List.copyOf(received)));
             try (InputStream in = raw.getContent()) {
                 if (in != null) {
+                    stream.set(in);
                     in.transferTo(sink.apply(head.get()));
                 }
             } catch (IOException | RuntimeException e) {
@@ -163,7 +170,7 @@ public final class Http implements AutoCloseable {
             }
             return true;
         });
-        await(call, () -> { }, what, url);
+        await(call, () -> closeQuietly(stream.get()), what, url);
         if (head.get() == null) {
             throw failures.unreachable(what, url, null);
         }
@@ -220,6 +227,17 @@ public final class Http implements AutoCloseable {
         }
     }
 
+    /** Closes a body's stream, if there is one: a read that waits on it wakes. */
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
+            }
+        }
+    }
+
     /** Ends the client; its selector thread too, so that the process can exit at once ({@link SelectorStop}). */
     @Override
     public void close() {
@@ -259,14 +277,7 @@ public final class Http implements AutoCloseable {
 
         /** Wakes a read that waits for a body that never comes. */
         void abort() {
-            InputStream in = stream;
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // closing is all we wanted
-                }
-            }
+            closeQuietly(stream);
         }
     }
 }
