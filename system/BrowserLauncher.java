@@ -13,7 +13,7 @@ import java.util.Optional;
  * Which program shows the browser's launch page, and in which form it gets the page's address: the
  * {@code Browser} setting or {@code $BROWSER} (read as words, as a shell would, without running one),
  * else the platform's own way. In WSL that is Windows' default browser ({@code wslview}, else
- * {@code cmd.exe /c start}), which needs the page as a Windows path ({@code wslpath -w}); so does a
+ * {@code cmd.exe /c start ""}), which needs the page as a Windows path ({@code wslpath -w}); so does a
  * Windows program ({@code .exe}) named by {@code $BROWSER} there.
  *
  * @param words   the command, with {@code %s} where the page's address goes
@@ -73,8 +73,9 @@ public record BrowserLauncher(List<String> words, Address address) {
         return switch (platform) {
             case MAC -> new BrowserLauncher(List.of("open", "%s"), Address.FILE_URI);
             case WINDOWS -> new BrowserLauncher(List.of("rundll32", "url.dll,FileProtocolHandler", "%s"), Address.FILE_URI);
+            // start's first quoted word is a window's title: an empty one first, so that a quoted path (with spaces) is the page
             case WSL -> programs.find("wslview").isPresent() ? new BrowserLauncher(List.of("wslview", "%s"), Address.WINDOWS_PATH)
-                    : new BrowserLauncher(List.of("cmd.exe", "/c", "start", "%s"), Address.WINDOWS_PATH);
+                    : new BrowserLauncher(List.of("cmd.exe", "/c", "start", "", "%s"), Address.WINDOWS_PATH);
             case LINUX -> {
                 if (isBlank(environment.get("DISPLAY")) && isBlank(environment.get("WAYLAND_DISPLAY"))) {
                     throw new IOException("this session has no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)");

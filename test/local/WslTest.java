@@ -141,8 +141,8 @@ class WslTest {
                 "XDG_RUNTIME_DIR", "/mnt/wslg/runtime-dir"))));
         assertEquals(0, run.exitCode(), run.toString());
         List<String> arguments = browsing.get(30, TimeUnit.SECONDS);
-        assertEquals(List.of("/c", "start"), arguments.subList(0, 2), arguments.toString());
-        assertTrue(arguments.get(2).startsWith("\\\\wsl.localhost\\TestDistro\\"), arguments.toString());
+        assertEquals(List.of("/c", "start", ""), arguments.subList(0, 3), arguments.toString()); // "" the title: a quoted path is none
+        assertTrue(arguments.get(3).startsWith("\\\\wsl.localhost\\TestDistro\\"), arguments.toString());
         assertGone(arguments);
     }
 

@@ -50,7 +50,7 @@ class BrowserLauncherTest {
         assertEquals(List.of("wslview", "%s"), withWslview.words());
         assertEquals(BrowserLauncher.Address.WINDOWS_PATH, withWslview.address());
         BrowserLauncher withCmd = BrowserLauncher.choose(BrowserLauncher.Platform.WSL, Optional.empty(), Map.of(), NONE);
-        assertEquals(List.of("cmd.exe", "/c", "start", "%s"), withCmd.words());
+        assertEquals(List.of("cmd.exe", "/c", "start", "", "%s"), withCmd.words());
         assertEquals(BrowserLauncher.Address.WINDOWS_PATH, withCmd.address());
         Path chrome = program("mnt/c/Program Files/Google/Chrome/Application/chrome.exe");
         BrowserLauncher configured = BrowserLauncher.choose(BrowserLauncher.Platform.WSL, Optional.of(chrome.toString()), Map.of(), NONE);
