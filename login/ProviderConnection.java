@@ -221,12 +221,12 @@ public final class ProviderConnection implements AutoCloseable {
         form.put("token", refreshToken);
         form.put("token_type_hint", "refresh_token");
         Http.Answer answer = post(Endpoint.REVOCATION, endpoint, form);
-        boolean clientRefused = answer.object().map(body -> "invalid_client".equals(body.opt("error"))
-                || "unauthorized_client".equals(body.opt("error"))).orElse(false);
         if (client instanceof ClientAuthentication.Secret && clientRefused(answer)) {
             throw refusalOfTheClient(answer, Endpoint.REVOCATION, endpoint); // its secret, which a public client's refusal is not about
         }
-        if (answer.status() == 401 || answer.status() == 403 || clientRefused) {
+        boolean notForThisClient = answer.object().map(body -> "invalid_client".equals(body.opt("error"))
+                || "unauthorized_client".equals(body.opt("error"))).orElse(false);
+        if (answer.status() == 401 || answer.status() == 403 || notForThisClient) {
             throw new LoginException.TokenError("the revocation", Endpoint.REVOCATION, answer.status(), answer.describe());
         }
         if (answer.status() != 200) {
