@@ -144,14 +144,14 @@ final class IdTokenValidator {
     JWTClaimsSet validateRefreshed(String idToken, java.util.Map<String, Object> original) throws LoginException {
         JWTClaimsSet claims = verify(idToken);
         if (!java.util.Objects.equals(claims.getSubject(), original.get("sub"))) {
-            throw invalid("the refreshed ID token names another user (sub) than the login's (OpenID Connect Core §12.2)");
+            throw invalid("the refreshed ID token names another user (sub) than the login's (OpenID Connect Core section 12.2)");
         }
         for (String sameAsBefore : new String[] {"nonce", "auth_time"}) {
             Object now = claims.getClaim(sameAsBefore);
             Object before = original.get(sameAsBefore);
             if (now != null && before != null && !String.valueOf(now instanceof java.util.Date date ? date.getTime() / 1000 : now)
                     .equals(String.valueOf(before))) {
-                throw invalid("the refreshed ID token's " + sameAsBefore + " is not the login's (OpenID Connect Core §12.2)");
+                throw invalid("the refreshed ID token's " + sameAsBefore + " is not the login's (OpenID Connect Core section 12.2)");
             }
         }
         return claims;

@@ -51,19 +51,19 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         String issuer = string(document, "issuer", url);
         if (!Urls.stripTrailingSlash(issuer).equals(Urls.stripTrailingSlash(authority.toString()))) {
             throw LoginException.providerInvalid(Endpoint.DISCOVERY, url, "names the issuer '" + Log.printable(issuer)
-                    + "', not the configured " + authority + " (" + source + "; OpenID Connect Discovery §4.3)"
+                    + "', not the configured " + authority + " (" + source + "; OpenID Connect Discovery section 4.3)"
                     + (source.startsWith("{Resource}") ? ". If '" + Log.printable(issuer) + "' is right, set Authority to it in"
                             + " [Configuration] (Resource and TenantId stay, and so do OCS's scope and tenant)" : ""));
         }
         JSONArray methods = document.optJSONArray("code_challenge_methods_supported");
         if (methods != null && !methods.toList().contains(PkceUtil.CODE_CHALLENGE_METHOD)) {
             throw LoginException.providerInvalid(Endpoint.DISCOVERY, url, "lists code_challenge_methods_supported " + methods
-                    + " without S256, the only PKCE method this client uses (RFC 7636 §4.2)");
+                    + " without S256, the only PKCE method this client uses (RFC 7636 section 4.2)");
         }
         boolean pushesRequired = document.optBoolean("require_pushed_authorization_requests", false);
         if (pushesRequired && !document.has("pushed_authorization_request_endpoint")) {
             throw LoginException.providerInvalid(Endpoint.DISCOVERY, url, "requires pushed authorization requests"
-                    + " (require_pushed_authorization_requests) but lists no pushed_authorization_request_endpoint (RFC 9126 §5)");
+                    + " (require_pushed_authorization_requests) but lists no pushed_authorization_request_endpoint (RFC 9126 section 5)");
         }
         return new IdentityProvider(issuer,
                 endpoint(document, "authorization_endpoint", url).orElseThrow(() -> missing("authorization_endpoint", url)),
@@ -102,7 +102,7 @@ public record IdentityProvider(String issuer, URI authorizationEndpoint, URI tok
         }
         if (requirePushedAuthorizationRequests) {
             throw new LoginException(LoginException.Exit.USAGE, "--no-par cannot sign in here: the provider requires pushed"
-                    + " authorization requests (require_pushed_authorization_requests in its discovery document, RFC 9126 §5);"
+                    + " authorization requests (require_pushed_authorization_requests in its discovery document, RFC 9126 section 5);"
                     + " leave --no-par out");
         }
         return false;

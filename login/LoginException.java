@@ -28,7 +28,7 @@ public class LoginException extends Exception {
                 + " or its response failed validation"),
         CALLBACK_TIMEOUT(11, "no authorization response reached the redirect URI in time"),
         TOKEN_REJECTED(12, "the token endpoint refused the code, the scope or the client's credentials (for example invalid_grant)"),
-        ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core §3.1.3.7)"),
+        ID_TOKEN_INVALID(13, "the ID token failed validation (OpenID Connect Core section 3.1.3.7)"),
         KEYCLOAK_FAILED(14, "the local Keycloak of --demo could not be fetched or started, or its port or folder is not this"
                 + " user's"),
         CANNOT_LISTEN(15, "the redirect URI could not be listened on (no usable loopback address)"),

@@ -17,8 +17,8 @@ public final class MachineLogin {
         if (!(connection.client() instanceof ClientAuthentication.Secret)) {
             throw new IllegalStateException("a machine's login needs the client's secret"); // the command line reads it first
         }
-        log.step(2, "Asking for a token with the client's credentials at " + connection.provider().tokenEndpoint() + " (RFC 6749 §4.4)"
-                + config.machineScope().map(scope -> ", scope '" + scope + "'").orElse(", no scope"));
+        log.step(2, "Asking for a token with the client's credentials at " + connection.provider().tokenEndpoint()
+                + " (RFC 6749 section 4.4)" + config.machineScope().map(scope -> ", scope '" + scope + "'").orElse(", no scope"));
         TokenResponse tokens = connection.clientCredentials(log);
         log.step(3, "Got an access token" + tokens.validFor() + "; it goes to stdout");
         return tokens;

@@ -131,12 +131,12 @@ public final class ProviderConnection implements AutoCloseable {
         JSONObject body = json(answer, Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint);
         if (!(body.opt("request_uri") instanceof String requestUri) || requestUri.isBlank()) {
             throw LoginException.providerInvalid(Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint, "answered without a request_uri"
-                    + " (RFC 9126 §2.2)");
+                    + " (RFC 9126 section 2.2)");
         }
         if (requestUri.length() > MAX_REQUEST_URI) {
             throw LoginException.providerInvalid(Endpoint.PUSHED_AUTHORIZATION_REQUEST, endpoint, "answered with a request_uri of "
                     + requestUri.length() + " characters, too long for a browser's address (at most " + MAX_REQUEST_URI
-                    + " here; RFC 9126 §2.2 makes it a short reference); --no-par sends the request through the browser instead");
+                    + " here; RFC 9126 section 2.2 makes it a short reference); --no-par sends the request through the browser instead");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("client_id", request.clientId());
@@ -333,7 +333,8 @@ public final class ProviderConnection implements AutoCloseable {
         if (answer.status() >= 400) {
             return new LoginException.TokenError(refused, endpoint, answer.status(), answer.describe());
         }
-        return LoginException.providerInvalid(endpoint, url, "answered " + answer.describe() + " without the error object of RFC 6749 §5.2");
+        return LoginException.providerInvalid(endpoint, url, "answered " + answer.describe()
+                + " without the error object of RFC 6749 section 5.2");
     }
 
     @Override

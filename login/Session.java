@@ -182,8 +182,9 @@ public final class Session {
         try {
             connection.revoke(refreshToken);
         } catch (LoginException.TokenError refused) { // the client's authentication was refused: nothing this client can do
-            log.info("The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so " + what + " stays valid"
-                    + " there until it expires (it answered HTTP " + refused.httpStatus() + (provider.saysItRevokesForPublicClients() ? ""
+            log.info("The provider's revocation endpoint takes only clients with a secret (RFC 7009 section 2.1), so " + what
+                    + " stays valid there until it expires (it answered HTTP " + refused.httpStatus()
+                    + (provider.saysItRevokesForPublicClients() ? ""
                     : "; its revocation_endpoint_auth_methods_supported lists no 'none'") + ")");
             return;
         }

@@ -43,8 +43,8 @@ final class TokenCheck {
             throw LoginException.providerInvalid(Endpoint.DISCOVERY, Urls.discoveryUrl(config.authority()), "lists only "
                     + Log.printable(String.join(", ", provider.idTokenSigningAlgorithms()), 120) + " to sign ID tokens"
                     + " (id_token_signing_alg_values_supported), which this client cannot check: an HMAC needs a client secret, and"
-                    + " none is no signature (OpenID Connect Core §10.1). Ask the provider's admin to sign this client's ID tokens with"
-                    + " RS256 (or another of " + String.join(", ", IdentityProvider.ASYMMETRIC_ALGORITHMS) + ")");
+                    + " none is no signature (OpenID Connect Core section 10.1). Ask the provider's admin to sign this client's ID tokens"
+                    + " with RS256 (or another of " + String.join(", ", IdentityProvider.ASYMMETRIC_ALGORITHMS) + ")");
         }
     }
 
@@ -65,7 +65,7 @@ final class TokenCheck {
         if (tokens.idToken().isEmpty()) {
             throw LoginException.providerInvalid(Endpoint.TOKEN, provider.tokenEndpoint(), "answered "
                     + (json.opt("id_token") == null ? "without an id_token" : "with an id_token that is not a string")
-                    + " although the scope has openid (OpenID Connect Core §3.1.3.3)");
+                    + " although the scope has openid (OpenID Connect Core section 3.1.3.3)");
         }
         JWTClaimsSet claims = validator.get().validate(tokens.idToken().get(), nonce);
         log.detail("ID token valid: sub " + Log.printable(claims.getSubject(), 80) + ", expires " + claims.getExpirationTime().toInstant());
@@ -104,7 +104,7 @@ final class TokenCheck {
         }
         if (!B64TOKEN.matcher(token).matches()) {
             throw LoginException.providerInvalid(Endpoint.TOKEN, provider.tokenEndpoint(), "issued an access_token with characters"
-                    + " that no bearer token has (RFC 6750 §2.1); refused");
+                    + " that no bearer token has (RFC 6750 section 2.1); refused");
         }
         // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
         if (!"Bearer".equalsIgnoreCase(json.optString("token_type"))) {

@@ -89,7 +89,8 @@ class StricterProvidersTest {
         Cli.Run run = login("--scope", "openid ocsapi", "--no-cache");
         assertEquals(LoginException.Exit.PROVIDER_INVALID.code, run.exitCode(), run.toString());
         assertTrue(run.errorLines().get(0).contains("lists only HS256, HS384, HS512 to sign ID tokens (id_token_signing_alg_values_supported),"
-                + " which this client cannot check: an HMAC needs a client secret, and none is no signature (OpenID Connect Core §10.1)."
+                + " which this client cannot check: an HMAC needs a client secret, and none is no signature"
+                + " (OpenID Connect Core section 10.1)."
                 + " Ask the provider's admin to sign this client's ID tokens with RS256"), run.toString());
         assertTrue(opened.isEmpty(), "nobody was sent to sign in");
         assertEquals(0, requestsTo("/token"));
@@ -127,7 +128,7 @@ class StricterProvidersTest {
         assertEquals(0, login().exitCode());
         Cli.Run listed = login("--logout");
         assertEquals(0, listed.exitCode(), listed.toString());
-        assertTrue(listed.err().contains("The provider's revocation endpoint takes only clients with a secret (RFC 7009 §2.1), so the"
+        assertTrue(listed.err().contains("The provider's revocation endpoint takes only clients with a secret (RFC 7009 section 2.1), so the"
                 + " refresh token stays valid there until it expires (it answered HTTP 400; its revocation_endpoint_auth_methods_supported"
                 + " lists no 'none')"), listed.err());
         assertTrue(listed.err().contains("Removed the cached tokens"), listed.err());
@@ -243,7 +244,7 @@ class StricterProvidersTest {
         String line = run.errorLines().get(0);
         assertTrue(line.contains("failed (HTTP 500, server_error: database down) on the refresh token: the provider's fault, not this"
                 + " client's. The cached tokens were kept, so the next run tries the refresh again; --force-login signs in now instead"), line);
-        assertFalse(line.contains("RFC 6749 §5.2"), line);
+        assertFalse(line.contains("RFC 6749 section 5.2"), line);
         provider.answer("/token", ScriptedProvider.raw(503, "text/html", "<html>maintenance</html>"));
         Cli.Run html = login();
         assertEquals(LoginException.Exit.PROVIDER_UNREACHABLE.code, html.exitCode());

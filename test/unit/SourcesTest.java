@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +70,34 @@ class SourcesTest {
         for (String path : listed(Path.of("LocalKeycloak.java"))) {
             assertFalse(!Files.isRegularFile(Path.of(path)), path + " is listed by LocalKeycloak.java but does not exist");
         }
+    }
+
+    /**
+     * Every string of the tool's code is plain ASCII: what it says reads the same in any locale, where
+     * Java 17 writes to a terminal without one (LANG unset: containers, CI runners, ssh) in ASCII and
+     * shows anything else, such as the sign of a section in "RFC 6749 section 4.4", as '?'.
+     */
+    @Test
+    void theToolsOwnWordsArePlainAsciiForTerminalsWithoutALocale() throws IOException {
+        Pattern literal = Pattern.compile("\"(?:\\\\.|[^\"\\\\\n])*\"");
+        List<String> wrong = new ArrayList<>();
+        Set<String> sources = listed(Path.of("OcsPkceLogin.java"));
+        sources.add("OcsPkceLogin.java");
+        for (String source : sources) {
+            List<String> lines = Files.readAllLines(Path.of(source));
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.startsWith("*") || line.startsWith("//") || line.startsWith("/*")) {
+                    continue; // comments are for readers of the code, who have the file's UTF-8
+                }
+                Matcher string = literal.matcher(lines.get(i).replaceAll("\\s//\\s.*$", ""));
+                while (string.find()) {
+                    if (!string.group().chars().allMatch(c -> c < 128)) {
+                        wrong.add(source + ":" + (i + 1) + ": " + string.group());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
     }
 }
