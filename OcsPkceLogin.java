@@ -30,6 +30,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import login.AuthorizationRequest;
 import login.BrowserSignIn;
 import login.ClientAuthentication;
@@ -142,6 +143,9 @@ public final class OcsPkceLogin {
                 // The client: confidential when a secret is configured (a machine must have one), else public; said at once.
                 ClientAuthentication client = ClientSecret.of(found, System.getenv(), machine, arguments.cache().keychain());
                 LoginConfig config = found.forClient(client); // OCS's default scope asks a Hybrid client's refresh token
+                // api's request made ready first: a mistake in it (no ApiBase, another origin) is said before any sign-in
+                Optional<Api.Ready> api = arguments.action() == Arguments.Action.API
+                        ? Optional.of(Api.prepare(arguments.api().orElseThrow(), config)) : Optional.empty();
                 ProviderConnection.Opener connect = arguments.demo() ? Demo.connect(config, client, limits, log)
                         : ProviderConnection.to(config, client, limits, log);
                 TokenCache.Key key = machine ? TokenCache.Key.forMachine(config) : TokenCache.Key.of(config);
@@ -164,7 +168,7 @@ public final class OcsPkceLogin {
                     case EXEC -> {
                         return Exec.run(arguments.command(), tokens.response().accessToken(), log);
                     }
-                    case API -> Api.call(arguments.api().orElseThrow(), config, tokens, limits, out, log,
+                    case API -> Api.call(api.orElseThrow(), config, tokens, limits, out, log,
                             refused -> Session.tokens(config, key, client, arguments.cache().refusing(refused), limits, log, connect, grant));
                     default -> out.println(switch (arguments.output()) {
                         case JSON -> Log.printableJson(tokens.response().toJson(Instant.now()).toString(2));

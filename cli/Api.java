@@ -21,7 +21,7 @@ import system.Log;
 import system.Terminal;
 
 /**
- * {@code ocs-login api PATH}: the request to the API with the run's access token; when the API refuses
+ * {@code ocs-login api PATH}: the request, made ready first, then sent to the API with the run's access token; when the API refuses
  * a token that came from the cache (HTTP 401), a new one (refreshed, or signed in) and the request
  * once more. Its failures get their exit codes here.
  */
@@ -39,30 +39,43 @@ final class Api {
     private Api() {
     }
 
-    static void call(ApiRequest request, LoginConfig config, Session.Tokens tokens, Limits limits, PrintStream out, Log log, Renewal renewal)
-            throws LoginException {
+    /**
+     * The request made ready before any token is fetched (its URL under ApiBase, its body read), so
+     * that a mistake in it is said before a sign-in, not after.
+     */
+    record Ready(ApiRequest request, URI url, byte[] body) {
+    }
+
+    static Ready prepare(ApiRequest request, LoginConfig config) throws LoginException {
         Map<String, String> values = new HashMap<>();
         config.tenantId().ifPresent(tenant -> values.put("tenant", tenant));
         values.put("client_id", config.clientId());
-        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
-            URI url = request.url(config.apiBase(), values);
-            byte[] body = body(request);
-            boolean indent = Terminal.console().isPresent();
-            log.info(request.method() + " " + url);
-            ApiCall.Result result = ApiCall.send(request, url, body, tokens.response().accessToken(), http, out, indent);
-            if (result.status() == 401 && tokens.cached()) {
-                Session.Tokens renewed = renewal.tokens(tokens.response().accessToken());
-                log.info(request.method() + " " + url + " again, with the new token");
-                result = ApiCall.send(request, url, body, renewed.response().accessToken(), http, out, indent);
-            }
-            if (result.error().isPresent()) {
-                throw new LoginException(LoginException.Exit.API_REFUSED, result.error().get());
-            }
+        try {
+            return new Ready(request, request.url(config.apiBase(), values), body(request));
         } catch (ApiFailure e) {
             throw new LoginException(switch (e.kind()) {
                 case USAGE -> LoginException.Exit.USAGE;
                 case NO_BASE -> LoginException.Exit.CONFIG_KEY_MISSING;
             }, e.getMessage(), e);
+        }
+    }
+
+    static void call(Ready ready, LoginConfig config, Session.Tokens tokens, Limits limits, PrintStream out, Log log, Renewal renewal)
+            throws LoginException {
+        ApiRequest request = ready.request();
+        URI url = ready.url();
+        try (Http http = new Http(limits.connectTimeout(), limits.readTimeout(), config.caFile())) {
+            boolean indent = Terminal.console().isPresent();
+            log.info(request.method() + " " + url);
+            ApiCall.Result result = ApiCall.send(request, url, ready.body(), tokens.response().accessToken(), http, out, indent);
+            if (result.status() == 401 && tokens.cached()) {
+                Session.Tokens renewed = renewal.tokens(tokens.response().accessToken());
+                log.info(request.method() + " " + url + " again, with the new token");
+                result = ApiCall.send(request, url, ready.body(), renewed.response().accessToken(), http, out, indent);
+            }
+            if (result.error().isPresent()) {
+                throw new LoginException(LoginException.Exit.API_REFUSED, result.error().get());
+            }
         } catch (HttpFailure e) {
             throw LoginException.of(e);
         }

@@ -211,6 +211,9 @@ record Arguments(Path configFile, Optional<String> profile, Overrides overrides,
         }
         SignIn signIn = line.hasOption("device") ? SignIn.DEVICE : line.hasOption("paste") ? SignIn.PASTE
                 : line.hasOption("client-credentials") ? SignIn.CLIENT_CREDENTIALS : SignIn.BROWSER;
+        if (signIn == SignIn.PASTE && api.flatMap(ApiRequest::input).filter("-"::equals).isPresent()) {
+            throw usage("--paste and --input - both read stdin: give the body as --input FILE");
+        }
         if (line.hasOption("demo") && line.hasOption("profile")) {
             throw usage("--demo signs in with its own built-in config, so --profile would not be read; leave out one of them");
         }

@@ -81,6 +81,17 @@ class ApiTest {
         assertEquals("", run.out());
     }
 
+    /** A mistake in the request (here: no ApiBase) is said before anything else: no browser, no request to the provider. */
+    @Test
+    void aRequestWithoutApiBaseIsSaidBeforeAnySignIn() {
+        Cli.Run run = Cli.run(provider.signingIn(opened), "--authority", provider.issuer().toString(), "--client-id", "cli",
+                "--redirect-uri", Cli.freeRedirectUri(), "--no-cache", "--timeout", "20", "api", "Namespaces");
+        assertEquals(LoginException.Exit.CONFIG_KEY_MISSING.code, run.exitCode(), run.toString());
+        assertTrue(run.errorLines().get(0).startsWith("error: api needs ApiBase"), run.toString());
+        assertEquals(0, opened.size(), "no browser opened");
+        assertEquals(List.of(), provider.requests, "nothing asked of the provider");
+    }
+
     @Test
     void aRedirectIsSaidAndNotFollowed() {
         provider.answer("/api/v1/moved", ScriptedProvider.redirect(provider.issuer() + "/elsewhere"));

@@ -156,6 +156,9 @@ class ArgumentsTest {
             LoginException e = assertThrows(LoginException.class, () -> Arguments.parse(wrong), String.join(" ", wrong));
             assertEquals(LoginException.Exit.USAGE, e.exit(), e.getMessage());
         }
+        assertEquals("--paste and --input - both read stdin: give the body as --input FILE",
+                assertThrows(LoginException.class, () -> Arguments.parse("--paste", "api", "x", "--input", "-")).getMessage());
+        assertEquals(Arguments.SignIn.PASTE, Arguments.parse("--paste", "api", "x", "--input", "body.json").signIn());
         assertEquals("unexpected argument 'run'; every value follows its option (and the commands are exec and api)",
                 assertThrows(LoginException.class, () -> Arguments.parse("run")).getMessage());
         assertEquals(java.util.Optional.of("prod"), Arguments.parse("--profile", " prod ").profile());
